@@ -1,0 +1,227 @@
+//! # mallette-search
+//!
+//! The search engine of mallette, shared by the native indexer (`mallette build`, `mallette
+//! search`) and the browser WebAssembly module. It wraps [tantivy] 0.27 with one schema, one set
+//! of analyzers and one query builder, so that what the build writes is exactly what the browser
+//! reads.
+//!
+//! ## Build and features
+//!
+//! tantivy is used with `default-features = false, features = ["lz4-compression", "stemmer"]`
+//! everywhere, plus `mmap` through this crate's `native` feature (on by default). Without
+//! `native` the crate holds only the query side (no file system, no threads) and compiles for
+//! `wasm32-unknown-unknown`; a browser module opens the index with [`open_directory`] over a
+//! read-only [`tantivy::Directory`] serving fetched bytes. The doc store is written with the LZ4
+//! compressor (zstd does not build for wasm). [`tantivy`] is re-exported so that a wasm crate uses
+//! the very same version.
+//!
+//! ## Index layout ([`schema`])
+//!
+//! One tantivy document per kit (and per translation: a translation is its own [`SearchDoc`],
+//! with its own `language`). The text is indexed three times:
+//!
+//! - **stemmed French** (`title_fr`, `summary_fr`, `body_fr`, analyzer `mallette_fr`) for kits in
+//!   French — and kits with an empty language, French being the default;
+//! - **stemmed English** (`title_en`, `summary_en`, `body_en`, analyzer `mallette_en`) for kits
+//!   whose language is `en` (or `en-…`);
+//! - **folded, unstemmed** (`title_raw`, `text_raw` = summary + body, analyzer `mallette_folded`) for
+//!   every kit, whatever its language: the target of typo-tolerant and prefix matching, and the only
+//!   text field of kits in other languages.
+//!
+//! Each query word is searched in both stemmed families (its French stem in the `_fr` fields, its
+//! English stem in the `_en` fields) and in the folded fields, so a query finds kits of either
+//! language without knowing which one it is written in. No field stores positions (no phrase
+//! queries): that keeps the postings — what a browser downloads — small.
+//!
+//! Filters and facets use one raw (untokenised) indexed + fast field per controlled field:
+//! `themes`, `audiences`, `level`, `formats`, `materials`, `competences`, `accessibility`,
+//! `language`, and `duration`, whose value is the bucket of `duration_minutes`: `lt30` (< 30),
+//! `30-60` (30 to 60 inclusive), `60-120` (61 to 120), `gt120` (> 120); see
+//! [`schema::duration_bucket`].
+//!
+//! ## Analysis ([`analysis`])
+//!
+//! SimpleTokenizer → RemoveLong(40 bytes) → LowerCaser → AsciiFoldingFilter → snowball stemmer.
+//! Folding comes before stemming on both sides, so `donnees` and `données` meet. The analyzers are
+//! registered on the index under the names recorded in its schema (`mallette_fr`, `mallette_en`,
+//! `mallette_folded`); every function of this crate that creates or opens an index registers them
+//! (see [`analysis::register_analyzers`] for anyone who opens a `tantivy::Index` by hand).
+//!
+//! ## Query semantics ([`Query`], [`Searcher::search`])
+//!
+//! The text is split and folded like the index. **Stop words** (`de`, `la`, `les`, `des`, `du`,
+//! `un`, `l'`, `d'`, `the`, `of`…) are dropped from the query — unless the query has nothing
+//! else — because nearly every French kit contains them: they would only add noise to the scores.
+//! They stay in the index, so `le` alone still finds something.
+//!
+//! Each remaining word becomes an OR of:
+//! - its stem in `title_*` (BM25 ×3), `summary_*` (×2) and `body_*` (×1), for `fr` and `en`;
+//! - a fuzzy match of its folded form in `title_raw` (constant 0.3×3) and `text_raw` (0.3), with
+//!   distance 0 for words of 1–3 characters, 1 for 4–7, 2 for 8 or more, transpositions costing 1
+//!   (`thunderbrid` → `thunderbird`, `cokies` → `cookies`, `pase` → `passe`);
+//! - for the last word, when nothing follows it in the typed text (search as you type) and it has
+//!   3 characters or more, a prefix match in the folded fields (constant 0.2×3 / 0.2).
+//!
+//! Fuzzy and prefix clauses have a small constant score, so an exact or stemmed match always
+//! ranks above a mere typo match of the same word, while a typo still finds its kit.
+//!
+//! Words are then combined with **AND** (every word must match in some form): this gives precise
+//! results and ranks documents having all the words by BM25. If that finds nothing and the query
+//! has several words, it is re-run with **OR** (any word), ranked by BM25, so that one unknown
+//! word never empties the result list. (We chose AND-then-OR over a single OR query because BM25
+//! has no coordination factor: in a plain OR, a kit repeating one word can outrank one that has
+//! every word.) `mot de pase` → `mot AND pase~1`: the kit about *mots de passe* matches through
+//! the stem `mot` and the fuzzy `passe`.
+//!
+//! An **empty text** (or only punctuation) is browse mode: every document matches, hits are
+//! ordered by folded title, `score` is 0.
+//!
+//! **Filters**: `(field, value)` pairs over the fields listed above; values of the same field are
+//! OR-ed, fields are AND-ed. An unknown field name is an error; an unknown value simply matches
+//! nothing.
+//!
+//! **Facets** are counted in the same single pass over the documents that match the text
+//! (a custom collector reading the fast fields): a document is counted for field F's values when it
+//! passes the filters of every field *other than F* (disjunctive facets: selecting `level=debutant`
+//! still shows how many kits each other level would give). Values with a count of 0 are absent from
+//! the map. `total` counts documents passing the text and every filter; `hits` are the best
+//! `limit` of them (`limit` 0 gives counts only).
+//!
+//! ## Snippets ([`snippet`])
+//!
+//! The indexer stores only the first 4 KB of each body (`excerpt`); the snippet is a ~200-byte
+//! window of it around the best group of matched words, HTML-escaped, matches in `<mark>`. Matches
+//! are found by a single scan of the excerpt with the document's own analyzers (stem, folded form,
+//! typo distance, prefix), never by re-running the query on whole bodies. A word that matches only
+//! further down the body makes the kit a hit but cannot be highlighted: the snippet then shows the
+//! start of the body.
+//!
+//! ## Files
+//!
+//! [`write_index`] writes a single merged segment: `meta.json`, `.managed.json` and one segment's
+//! files (`<uuid>.{idx,term,store,fast,fieldnorm,…}`). There are no positions files.
+
+pub mod analysis;
+#[cfg(feature = "native")]
+mod index;
+mod query;
+pub mod schema;
+mod snippet;
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+pub use tantivy;
+use tantivy::{Directory, Index, IndexReader, ReloadPolicy};
+
+#[cfg(feature = "native")]
+pub use index::write_index;
+
+/// What the build pipeline gives the indexer for each kit (or translation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Plain text of the body.
+    pub body: String,
+    /// `fr`, `en`, …: selects the stemmed fields (`en` → English, other non-`fr` → unstemmed only).
+    pub language: String,
+    pub themes: Vec<String>,
+    pub audiences: Vec<String>,
+    pub level: String,
+    pub formats: Vec<String>,
+    pub materials: Vec<String>,
+    /// e.g. `pix:1.1`.
+    pub competences: Vec<String>,
+    pub accessibility: Vec<String>,
+    pub duration_minutes: u32,
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Typed text; empty = browse mode (all documents, by title).
+    pub text: String,
+    /// `(field, value)`: AND across fields, OR within a field. Fields: `themes`, `audiences`,
+    /// `level`, `formats`, `materials`, `competences`, `accessibility`, `language`, `duration`
+    /// (`lt30`, `30-60`, `60-120`, `gt120`).
+    pub filters: Vec<(String, String)>,
+    /// Maximum number of hits returned.
+    pub limit: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Matched words in `<mark>`, HTML-escaped otherwise.
+    pub snippet_html: String,
+    pub score: f32,
+    pub level: String,
+    pub audiences: Vec<String>,
+    pub duration_minutes: u32,
+}
+
+/// The answer to a [`Query`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Documents matching the text and every filter.
+    pub total: usize,
+    /// The best `limit` of them.
+    pub hits: Vec<Hit>,
+    /// Field → value → count, disjunctive: counts for a field ignore that field's own filter.
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// An open index, ready to answer queries. Cheap to keep around; `Send + Sync`.
+pub struct Searcher {
+    reader: IndexReader,
+    fields: schema::Fields,
+}
+
+impl Searcher {
+    /// Wraps an already opened tantivy index (registers the analyzers on it).
+    pub fn from_index(index: Index) -> Result<Searcher> {
+        analysis::register_analyzers(index.tokenizers());
+        let fields = schema::Fields::resolve(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening search index reader")?;
+        Ok(Searcher { reader, fields })
+    }
+
+    /// Runs a query: see the crate doc for its semantics.
+    pub fn search(&self, q: &Query) -> Result<Results> {
+        query::run(self, q)
+    }
+
+    /// Number of indexed documents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Opens an index written by [`write_index`] in `dir` (native, memory-mapped).
+#[cfg(feature = "native")]
+pub fn open_index(dir: &std::path::Path) -> Result<Searcher> {
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("opening search index {}", dir.display()))?;
+    Searcher::from_index(index)
+}
+
+/// Opens an index over any tantivy [`Directory`] — e.g. a read-only directory over bytes fetched
+/// by a browser. Needs no file system and starts no thread.
+pub fn open_directory(dir: impl Into<Box<dyn Directory>>) -> Result<Searcher> {
+    let index = Index::open(dir).context("opening search index")?;
+    Searcher::from_index(index)
+}
+
+#[cfg(all(test, feature = "native"))]
+mod tests;

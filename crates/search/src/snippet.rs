@@ -1,0 +1,265 @@
+//! Snippets: a short window of a result's stored body excerpt, HTML-escaped, with the words that
+//! match the query wrapped in `<mark>`.
+//!
+//! Kept cheap on purpose (snippet generation dominates query time when whole bodies are
+//! re-tokenised): only the stored excerpt (the first [`crate::schema::EXCERPT_BYTES`] of the body)
+//! is scanned, once with the folded analyzer and once with the document language's stemmer, and a
+//! token is marked when
+//! - its stem equals the query word's stem (`navigateurs` marks `navigateur`), or
+//! - its folded form equals the query word's folded form (`donnees` marks `données`), or
+//! - it is within the query word's typo distance (`thunderbrid` marks `Thunderbird`; only tokens of
+//!   4 characters or more, so that `pase` does not mark every `pas`), or
+//! - the query word is the unfinished last word and the token starts with it.
+//!
+//! The window ([`WINDOW_BYTES`]) is the one holding the most distinct query words, then the most
+//! matches, then the earliest; it starts a little before its first match, on a word boundary.
+//! Whitespace runs (newlines of the plain-text body) are collapsed to one space.
+
+use crate::analysis::{self, Family, Tok};
+use crate::query::QTerm;
+
+/// Approximate snippet length in bytes.
+pub(crate) const WINDOW_BYTES: usize = 200;
+/// Context kept before the window's first match, in bytes.
+const LEAD_BYTES: usize = 50;
+/// Matches considered (the excerpt is small; this bounds the window search).
+const MAX_MATCHES: usize = 256;
+
+/// Builds the snippet HTML of `text` for the query words `terms`.
+pub(crate) fn snippet_html(text: &str, family: Family, terms: &[QTerm]) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let matches = find_matches(text, family, terms);
+    let (start, end) = window(text, &matches);
+    let mut out = String::with_capacity(WINDOW_BYTES * 2);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut pos = start;
+    for m in matches.iter().filter(|m| m.from >= start && m.to <= end) {
+        escape_into(&mut out, &text[pos..m.from]);
+        out.push_str("<mark>");
+        escape_into(&mut out, &text[m.from..m.to]);
+        out.push_str("</mark>");
+        pos = m.to;
+    }
+    escape_into(&mut out, &text[pos..end]);
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Match {
+    from: usize,
+    to: usize,
+    term: usize,
+}
+
+fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let folded = analysis::tokens(&mut analysis::folded(), text);
+    let stems: Option<Vec<Tok>> = match family {
+        Family::French => Some(analysis::tokens(&mut analysis::french(), text)),
+        Family::English => Some(analysis::tokens(&mut analysis::english(), text)),
+        Family::Other => None,
+    }
+    // Same tokenizer and length filter: the streams align one to one.
+    .filter(|s| s.len() == folded.len());
+
+    let mut out = Vec::new();
+    for (i, tok) in folded.iter().enumerate() {
+        let stem = stems.as_ref().map(|s| s[i].text.as_str());
+        let hit = terms.iter().position(|t| {
+            let query_stem = match family {
+                Family::French => t.fr.as_deref(),
+                Family::English => t.en.as_deref(),
+                Family::Other => None,
+            };
+            (stem.is_some() && stem == query_stem)
+                || tok.text == t.folded
+                || (t.prefix && tok.text.starts_with(&t.folded))
+                || (t.fuzzy > 0
+                    && tok.text.chars().count() >= 4
+                    && within_distance(&tok.text, &t.folded, t.fuzzy as usize))
+        });
+        if let Some(term) = hit {
+            out.push(Match {
+                from: tok.from,
+                to: tok.to,
+                term,
+            });
+            if out.len() == MAX_MATCHES {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) ≤ `max`.
+fn within_distance(a: &str, b: &str, max: usize) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for j in 0..=b.len() {
+        d[j] = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = d[i * w];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return false;
+        }
+    }
+    d[a.len() * w + b.len()] <= max
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The byte range shown: see the module doc.
+fn window(text: &str, matches: &[Match]) -> (usize, usize) {
+    let mut best: Option<(usize, usize, usize)> = None; // (distinct, count, first match index)
+    for (i, first) in matches.iter().enumerate() {
+        let limit = first.from + WINDOW_BYTES - LEAD_BYTES.min(first.from);
+        let inside: Vec<&Match> = matches[i..].iter().take_while(|m| m.to <= limit).collect();
+        let mut distinct: Vec<usize> = inside.iter().map(|m| m.term).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let candidate = (distinct.len(), inside.len(), i);
+        let better = match best {
+            None => true,
+            Some((d, c, _)) => (candidate.0, candidate.1) > (d, c),
+        };
+        if better {
+            best = Some(candidate);
+        }
+    }
+    let mut start = match best {
+        None => 0,
+        Some((_, _, i)) => {
+            let first = matches[i].from;
+            let lead_start = floor_boundary(text, first.saturating_sub(LEAD_BYTES));
+            // Begin on a word: after the first whitespace of the lead, if any.
+            match text[lead_start..first].find(char::is_whitespace) {
+                Some(ws) if lead_start > 0 => lead_start + ws,
+                _ => lead_start,
+            }
+        }
+    };
+    // Skip leading whitespace.
+    start += text[start..].len() - text[start..].trim_start().len();
+    let mut end = floor_boundary(text, start + WINDOW_BYTES);
+    if end < text.len() {
+        // End on a word boundary, never before the window's last match.
+        let last_match_end = matches
+            .iter()
+            .filter(|m| m.from >= start && m.to <= end)
+            .map(|m| m.to)
+            .max()
+            .unwrap_or(start);
+        if let Some(ws) = text[last_match_end..end].rfind(char::is_whitespace) {
+            end = last_match_end + ws;
+        }
+    }
+    (start, end)
+}
+
+/// Appends `s` HTML-escaped, whitespace runs collapsed to one space.
+fn escape_into(out: &mut String, s: &str) {
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse_text;
+
+    fn snip(text: &str, q: &str) -> String {
+        snippet_html(text, Family::French, &parse_text(q))
+    }
+
+    #[test]
+    fn marks_stems_folds_and_typos() {
+        assert_eq!(
+            snip("Les navigateurs <web> & Thunderbird.", "navigateur thunderbrid "),
+            "Les <mark>navigateurs</mark> &lt;web&gt; &amp; <mark>Thunderbird</mark>."
+        );
+        assert_eq!(
+            snip("Protéger ses données", "donnees "),
+            "Protéger ses <mark>données</mark>"
+        );
+        assert_eq!(snip("Un mot de passe", "mot de pase "), "Un <mark>mot</mark> de <mark>passe</mark>");
+    }
+
+    #[test]
+    fn window_moves_to_the_matches() {
+        let text = format!("{} Les cookies servent.\n\nFin", "blabla ".repeat(100));
+        let s = snip(&text, "cokies");
+        assert!(s.starts_with('…'), "{s}");
+        assert!(s.contains("<mark>cookies</mark> servent. Fin"), "{s}");
+        assert!(s.len() < WINDOW_BYTES + 40, "{s}");
+    }
+
+    #[test]
+    fn no_match_shows_the_start() {
+        let text = "mot ".repeat(200);
+        let s = snip(&text, "");
+        assert!(s.starts_with("mot mot"));
+        assert!(s.ends_with('…'));
+        assert_eq!(snip("", "x"), "");
+    }
+
+    #[test]
+    fn distance() {
+        assert!(within_distance("thunderbird", "thunderbrid", 1));
+        assert!(within_distance("cookies", "cokies", 1));
+        assert!(!within_distance("cookies", "cake", 1));
+        assert!(within_distance("été", "ete", 3));
+    }
+}
