@@ -56,6 +56,15 @@ pub fn write_index(docs: &[SearchDoc], dir: &Path) -> Result<()> {
         .wait()
         .context("cleaning search index files")?;
     writer.wait_merging_threads()?;
+    drop(index);
+    // The (empty) lock files are of no use to readers: keep them out of the published site.
+    for lock in [".tantivy-writer.lock", ".tantivy-meta.lock"] {
+        let path = dir.join(lock);
+        if path.exists() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
     Ok(())
 }
 

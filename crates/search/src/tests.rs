@@ -407,6 +407,11 @@ fn written_index_is_one_segment_and_rewritable() {
     write_index(&corpus()[..2], &path).unwrap();
     let index = tantivy::Index::open_in_dir(&path).unwrap();
     assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
+    drop(index);
+    for entry in std::fs::read_dir(&path).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(!name.ends_with(".lock"), "{name}");
+    }
     let s = open_index(&path).unwrap();
     assert_eq!(s.num_docs(), 2);
     // A non-empty directory that is not an index is refused.
@@ -442,3 +447,4 @@ fn open_directory_from_bytes_in_ram() {
     let s = open_directory(ram).unwrap();
     assert_eq!(top(&s, "cokies"), "cookies");
 }
+
