@@ -1,0 +1,73 @@
+//! Command-line entry points. Each command only parses its options and wires pipeline stages;
+//! the work happens in the library modules.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::site::{print_diagnostics, Failure};
+
+mod build;
+mod check;
+mod search;
+
+/// Exit codes of DESIGN.md §3.
+pub const EXIT_CONTENT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "mallette", version, about = "Static wiki of digital-mediation workshop kits / Wiki statique de fiches ateliers")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into public/ (or --out)
+    Build(build::BuildArgs),
+    /// Check the content and report every problem, without writing a site
+    Check(check::CheckArgs),
+    /// Query the built search index from the terminal
+    Search(search::SearchArgs),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Search(args) => search::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => report_failure(failure),
+    }
+}
+
+/// Print a failure and give its exit code.
+pub fn report_failure(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Content { diagnostics, sources, lang } => {
+            print_diagnostics(&diagnostics, &sources, lang);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let files: std::collections::BTreeSet<_> =
+                diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.file).collect();
+            if lang == crate::diagnostics::Lang::Fr {
+                eprintln!("\n{errors} erreur(s) dans {} fichier(s) : rien n'a été écrit.", files.len());
+            } else {
+                eprintln!("\n{errors} error(s) in {} file(s): nothing was written.", files.len());
+            }
+            ExitCode::from(EXIT_CONTENT)
+        }
+        Failure::Fatal(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `--root`, shared by every command.
+pub fn root_or_default(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(|| PathBuf::from("."))
+}

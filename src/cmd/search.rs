@@ -1,0 +1,67 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::site::{Failure, SEARCH_INDEX_DIR};
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// What to look for, e.g. "mot de passe"
+    pub query: String,
+    /// Filter as field=value (themes, audiences, level, formats, materials, competences,
+    /// accessibility, language, duration=lt30|30-60|60-120|gt120); repeatable
+    #[arg(long = "filter", value_name = "FIELD=VALUE")]
+    pub filters: Vec<String>,
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Instance folder
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Built site folder [default: <root>/public]
+    #[arg(long)]
+    pub site: Option<PathBuf>,
+    /// How many results
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
+    let root = super::root_or_default(args.root);
+    let site = args.site.unwrap_or_else(|| root.join("public"));
+    let index_dir = site.join(SEARCH_INDEX_DIR);
+    let mut filters = Vec::new();
+    for filter in &args.filters {
+        let (field, value) = filter
+            .split_once('=')
+            .with_context(|| format!("--filter `{filter}`: expected FIELD=VALUE, e.g. audiences=seniors"))?;
+        filters.push((field.trim().to_string(), value.trim().to_string()));
+    }
+    let searcher = mallette_search::open_index(&index_dir)
+        .with_context(|| format!("no search index in {} — run `mallette build` first", site.display()))?;
+    let results = searcher.search(&mallette_search::Query { text: args.query.clone(), filters, limit: args.limit })?;
+    if args.json {
+        let hits: Vec<_> = results
+            .hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "slug": h.slug, "url": h.url, "title": h.title, "summary": h.summary,
+                    "snippet_html": h.snippet_html, "score": h.score, "level": h.level,
+                    "audiences": h.audiences, "duration_minutes": h.duration_minutes,
+                })
+            })
+            .collect();
+        let json = serde_json::json!({ "query": args.query, "total": results.total, "hits": hits, "facets": results.facets });
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+    } else {
+        println!("{} résultat(s) / result(s) pour « {} »", results.total, args.query);
+        for (i, hit) in results.hits.iter().enumerate() {
+            println!("{:>2}. {}  [{}]  {}", i + 1, hit.title, hit.slug, hit.url);
+            println!("    {}", hit.summary);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,122 @@
+//! `mallette.toml`: the instance's settings. Only `title` is required.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LICENSES: [&str; 4] = ["CC-BY-SA-4.0", "CC-BY-4.0", "CC0-1.0", "etalab-2.0"];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Name of the wiki, shown in every page header.
+    pub title: String,
+    /// One or two sentences shown on the home page and in feeds.
+    #[serde(default)]
+    pub description: String,
+    /// Public URL of the site, possibly with a sub-path (`https://example.org/reseau/wiki/`).
+    #[serde(default)]
+    pub base_url: String,
+    /// Language of the interface and default language of kits (`fr` or `en`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Pattern of the "edit this kit" link, with `{path}` replaced by the file's path.
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// SPDX ids of allowed licences (replaces the default list).
+    #[serde(default = "default_licenses")]
+    pub licenses: Vec<String>,
+    /// Theme name: `themes/<theme>/` overrides files of the built-in default theme.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// How many kits the home page lists as newest.
+    #[serde(default = "default_recent")]
+    pub recent_kits: usize,
+}
+
+fn default_language() -> String {
+    "fr".into()
+}
+fn default_licenses() -> Vec<String> {
+    DEFAULT_LICENSES.iter().map(|s| s.to_string()).collect()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_recent() -> usize {
+    6
+}
+
+impl Config {
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("mallette.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("{}: not found — an instance needs a mallette.toml with at least `title = \"…\"`", path.display())
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if config.title.trim().is_empty() {
+            bail!("{}: `title` must not be empty", path.display());
+        }
+        Ok(config)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.base_url)
+    }
+}
+
+pub fn base_path_of(base_url: &str) -> String {
+    let without_scheme = match base_url.find("://") {
+        Some(i) => {
+            let rest = &base_url[i + 3..];
+            rest.find('/').map(|j| &rest[j..]).unwrap_or("/")
+        }
+        None => base_url,
+    };
+    let trimmed = without_scheme.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// Name and URL of the licences a kit may use.
+pub fn license_info(id: &str) -> (String, Option<String>) {
+    let known = [
+        ("CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"),
+        ("CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/deed.fr"),
+        ("CC-BY-SA-3.0", "CC BY-SA 3.0", "https://creativecommons.org/licenses/by-sa/3.0/deed.fr"),
+        ("CC-BY-3.0", "CC BY 3.0", "https://creativecommons.org/licenses/by/3.0/deed.fr"),
+        ("CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr"),
+        ("CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.fr"),
+        ("etalab-2.0", "Licence Ouverte 2.0 (Etalab)", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+        ("ISC", "ISC", "https://spdx.org/licenses/ISC.html"),
+        ("MIT", "MIT", "https://spdx.org/licenses/MIT.html"),
+        ("GFDL-1.3", "GNU FDL 1.3", "https://www.gnu.org/licenses/fdl-1.3.html"),
+    ];
+    match known.iter().find(|(k, _, _)| *k == id) {
+        Some((_, name, url)) => (name.to_string(), Some(url.to_string())),
+        None => (id.to_string(), Some(format!("https://spdx.org/licenses/{id}.html"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_handles_sub_paths() {
+        assert_eq!(base_path_of(""), "/");
+        assert_eq!(base_path_of("/"), "/");
+        assert_eq!(base_path_of("https://example.org"), "/");
+        assert_eq!(base_path_of("https://example.org/reseau/wiki"), "/reseau/wiki/");
+        assert_eq!(base_path_of("/wiki/"), "/wiki/");
+    }
+}

@@ -1,0 +1,32 @@
+//! mallette turns a Git repository of Markdown workshop kits into a static, searchable website.
+//!
+//! The build is a one-way pipeline of small stages, each in its own module:
+//!
+//! | stage | module | job |
+//! |---|---|---|
+//! | load | [`load`] | walk `content/`, classify files, decode text (never follows symlinks) |
+//! | parse | [`frontmatter`] | split front-matter from body, parse YAML with positions |
+//! | validate | [`validate`] | check every field against DESIGN.md §2 and the [`vocabulary`] |
+//! | link | [`links`] | resolve relative links to kit pages and attachments inside `content/` |
+//! | markdown | [`markdown`] | Markdown → sanitised HTML, heading ids, plain text for search |
+//! | render | [`render`], [`theme`] | build template contexts, render Tera templates |
+//! | index | `mallette_search` | write the tantivy index (crate `crates/search`) |
+//! | write | [`output`] | write into a staging folder and swap it in atomically |
+//!
+//! [`site`] wires the stages together; [`cmd`] holds the thin command-line entry points.
+//! Problems with content are [`diagnostics::Diagnostic`]s carrying file, line and column.
+
+pub mod cmd;
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod validate;
+pub mod vocabulary;

@@ -1,0 +1,382 @@
+//! Rendering: turn the content model into the values templates receive, and pages into HTML.
+//!
+//! The shapes built here are documented for theme authors in `docs/template-context.md`; keep the
+//! two in step. All URLs are complete (base path included), so templates never build URLs.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use serde_json::Value as Json;
+use tera::{Context, Tera};
+
+use crate::config::{license_info, Config};
+use crate::diagnostics::Lang;
+use crate::links::percent_encode_path;
+use crate::markdown::TocEntry;
+use crate::model::{Document, KitMeta};
+use crate::theme::Theme;
+use crate::vocabulary::{Vocabularies, TAXONOMIES};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    pub slug: String,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+    /// Competences only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyView {
+    pub key: String,
+    pub label: String,
+    pub url: String,
+    pub terms: Vec<TermView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DurationView {
+    pub minutes: u32,
+    pub display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub language: String,
+    pub level: TermView,
+    pub duration: DurationView,
+    pub themes: Vec<TermView>,
+    pub audiences: Vec<TermView>,
+    pub updated: Option<DateView>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    pub name: String,
+    pub url: String,
+    pub size_bytes: u64,
+    pub size_display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenseView {
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationView {
+    pub language: String,
+    pub language_label: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KitView {
+    #[serde(flatten)]
+    pub card: CardView,
+    pub formats: Vec<TermView>,
+    pub materials: Vec<TermView>,
+    pub accessibility: Vec<TermView>,
+    pub competences: Vec<TermView>,
+    pub prerequisites: Vec<TermView>,
+    pub participants: Option<BTreeMap<String, u32>>,
+    pub license: LicenseView,
+    pub attribution: String,
+    pub authors: Vec<String>,
+    pub contributors: Vec<String>,
+    pub created: Option<DateView>,
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+    pub attachments: Vec<AttachmentView>,
+    pub translations: Vec<TranslationView>,
+    pub related: Vec<CardView>,
+    pub edit_url: Option<String>,
+    pub source_path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// What every page shares: site settings, strings, vocabularies, base path.
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub vocabularies: &'a Vocabularies,
+    pub base: String,
+    pub lang: String,
+    tera: Tera,
+    globals: Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a Config,
+        vocabularies: &'a Vocabularies,
+        theme: &Theme,
+        base: String,
+        pages: &[PageLink],
+    ) -> Result<Renderer<'a>> {
+        let lang = if config.language.starts_with("fr") { "fr" } else { "en" }.to_string();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(theme.templates()?).map_err(tera_error).context("theme templates")?;
+        let mut globals = Context::new();
+        globals.insert(
+            "site",
+            &serde_json::json!({
+                "title": config.title,
+                "description": config.description,
+                "base_url": config.base_url,
+                "language": config.language,
+                "edit_url": config.edit_url,
+            }),
+        );
+        globals.insert("base", &base);
+        globals.insert("lang", &lang);
+        globals.insert("t", &theme.strings(&lang)?);
+        globals.insert("generator", &format!("mallette {}", env!("CARGO_PKG_VERSION")));
+        globals.insert("pages", pages);
+        let nav: Vec<Json> = TAXONOMIES
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "key": t.key,
+                    "label": vocabularies.get(t.key).label(&lang),
+                    "url": format!("{base}{}/", t.key),
+                })
+            })
+            .collect();
+        globals.insert("nav_taxonomies", &nav);
+        Ok(Renderer { config, vocabularies, base, lang, tera, globals })
+    }
+
+    pub fn ui_lang(&self) -> Lang {
+        Lang::from_code(&self.lang)
+    }
+
+    /// Render `template` for the page at `page_url` with extra variables.
+    pub fn render(&self, template: &str, page_kind: &str, page_url: &str, extra: Context) -> Result<String> {
+        let mut context = self.globals.clone();
+        context.insert("page_kind", page_kind);
+        context.insert("page_url", page_url);
+        context.extend(extra);
+        self.tera.render(template, &context).map_err(tera_error).with_context(|| format!("template {template}"))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// URL segment of a term (`pix:1.1` → `pix-1-1`).
+    pub fn term_slug(slug: &str) -> String {
+        slug.replace([':', '.'], "-")
+    }
+
+    pub fn term(&self, taxonomy_key: &str, slug: &str, count: usize) -> TermView {
+        let vocabulary = self.vocabularies.get(taxonomy_key);
+        let label = vocabulary.get(slug).map(|t| t.label(&self.lang).to_string()).unwrap_or_else(|| slug.to_string());
+        let (framework, code) = match slug.split_once(':') {
+            Some((f, c)) if taxonomy_key == "competences" => (Some(f.to_string()), Some(c.to_string())),
+            _ => (None, None),
+        };
+        TermView {
+            slug: slug.to_string(),
+            label,
+            url: self.url(&format!("{taxonomy_key}/{}/", Self::term_slug(slug))),
+            count,
+            framework_label: framework.as_ref().map(|f| vocabulary.framework_label(f, &self.lang)),
+            framework,
+            code,
+        }
+    }
+
+    fn terms(&self, taxonomy_key: &str, slugs: &[String]) -> Vec<TermView> {
+        slugs.iter().map(|s| self.term(taxonomy_key, s, 0)).collect()
+    }
+
+    pub fn duration(&self, minutes: u32) -> DurationView {
+        let display = match (minutes / 60, minutes % 60) {
+            (0, m) => format!("{m} min"),
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m:02}"),
+        };
+        DurationView { minutes, display }
+    }
+
+    pub fn date(&self, date: Option<chrono::NaiveDate>) -> Option<DateView> {
+        use chrono::Datelike;
+        let date = date?;
+        let months_fr = [
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre",
+        ];
+        let months_en = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ];
+        let month = date.month0() as usize;
+        let display = if self.lang == "fr" {
+            let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
+            format!("{day} {} {}", months_fr[month], date.year())
+        } else {
+            format!("{} {}, {}", months_en[month], date.day(), date.year())
+        };
+        Some(DateView { iso: date.format("%Y-%m-%d").to_string(), display })
+    }
+
+    pub fn card(&self, doc: &Document, kit: &KitMeta) -> CardView {
+        CardView {
+            slug: doc.slug.clone(),
+            title: kit.title.clone(),
+            summary: kit.summary.clone(),
+            url: self.url(&doc.url_path),
+            language: kit.language.clone(),
+            level: self.term("levels", &kit.level, 0),
+            duration: self.duration(kit.duration_minutes),
+            themes: self.terms("themes", &kit.themes),
+            audiences: self.terms("audiences", &kit.audiences),
+            updated: self.date(kit.updated.or(kit.created)),
+            draft: kit.draft,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn kit_view(
+        &self,
+        doc: &Document,
+        kit: &KitMeta,
+        body_html: String,
+        toc: Vec<TocEntry>,
+        attachments: Vec<AttachmentView>,
+        translations: Vec<TranslationView>,
+        related: Vec<CardView>,
+    ) -> KitView {
+        let (name, url) = license_info(&kit.license);
+        let attribution = attribution(&kit.title, &kit.authors, &name, &self.lang);
+        let edit_url = self.config.edit_url.as_ref().map(|pattern| pattern.replace("{path}", &doc.rel_path));
+        KitView {
+            card: self.card(doc, kit),
+            formats: self.terms("formats", &kit.formats),
+            materials: self.terms("materials", &kit.materials),
+            accessibility: self.terms("accessibility", &kit.accessibility),
+            competences: self.terms("competences", &kit.competences),
+            prerequisites: self.terms("competences", &kit.prerequisites),
+            participants: kit.participants.map(|(min, max)| BTreeMap::from([("min".into(), min), ("max".into(), max)])),
+            license: LicenseView { id: kit.license.clone(), name, url },
+            attribution,
+            authors: kit.authors.clone(),
+            contributors: Vec::new(),
+            created: self.date(kit.created),
+            body_html,
+            toc,
+            attachments,
+            translations,
+            related,
+            edit_url,
+            source_path: doc.rel_path.clone(),
+        }
+    }
+
+    pub fn attachment(&self, rel_path: &str, size: u64) -> AttachmentView {
+        let name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_string();
+        let url_path = rel_path.strip_prefix("content/").unwrap_or(rel_path);
+        AttachmentView { name, url: self.url(&percent_encode_path(url_path)), size_bytes: size, size_display: self.size(size) }
+    }
+
+    pub fn size(&self, bytes: u64) -> String {
+        let (kb, mb) = if self.lang == "fr" { ("Ko", "Mo") } else { ("KB", "MB") };
+        let decimal = |v: f64| {
+            let s = format!("{v:.1}");
+            if self.lang == "fr" {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        };
+        if bytes < 1024 {
+            format!("{bytes} {}", if self.lang == "fr" { "octets" } else { "bytes" })
+        } else if bytes < 1024 * 1024 {
+            format!("{} {kb}", (bytes as f64 / 1024.0).round() as u64)
+        } else {
+            format!("{} {mb}", decimal(bytes as f64 / (1024.0 * 1024.0)))
+        }
+    }
+
+    pub fn language_label(&self, code: &str) -> String {
+        let short = code.split('-').next().unwrap_or(code);
+        let (fr, en) = match short {
+            "fr" => ("Français", "French"),
+            "en" => ("English", "English"),
+            "de" => ("Deutsch", "German"),
+            "es" => ("Español", "Spanish"),
+            "it" => ("Italiano", "Italian"),
+            "nl" => ("Nederlands", "Dutch"),
+            "pt" => ("Português", "Portuguese"),
+            "br" => ("Brezhoneg", "Breton"),
+            "oc" => ("Occitan", "Occitan"),
+            _ => return code.to_string(),
+        };
+        // Languages are named in their own language, as users look for their own.
+        let _ = en;
+        fr.to_string()
+    }
+}
+
+/// « Titre », par A et B, sous licence CC BY-SA 4.0.
+pub fn attribution(title: &str, authors: &[String], license_name: &str, lang: &str) -> String {
+    let and = if lang == "fr" { " et " } else { " and " };
+    let names = match authors {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    };
+    if lang == "fr" {
+        format!("« {title} », par {names}, sous licence {license_name}.")
+    } else {
+        format!("“{title}” by {names}, licensed under {license_name}.")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// Tera's errors hide the useful part in their source chain.
+pub fn tera_error(error: tera::Error) -> anyhow::Error {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    anyhow::anyhow!(message)
+}
