@@ -350,6 +350,11 @@ impl Problem {
             ),
             Problem::NotUtf8 => pick(fr, "enregistrez le fichier en UTF-8", "save the file as UTF-8"),
             Problem::YamlAlias => pick(fr, "écrivez les valeurs en entier", "write the values out in full"),
+            Problem::YamlSyntax { .. } => pick(
+                fr,
+                "vérifiez les crochets [ ], les guillemets et l'indentation près de cette ligne ou de la précédente",
+                "check brackets [ ], quotes and indentation near this line or the one before",
+            ),
             Problem::UnknownKey { suggestion, allowed, .. } => {
                 let keys = allowed.join(", ");
                 let rest = if fr { format!("clés connues : {keys}") } else { format!("known keys: {keys}") };

@@ -144,6 +144,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Renderer<'a>> {
         let lang = if config.language.starts_with("fr") { "fr" } else { "en" }.to_string();
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates()?).map_err(tera_error).context("theme templates")?;
         let mut globals = Context::new();
         globals.insert(
@@ -367,6 +368,23 @@ pub struct PageLink {
     pub slug: String,
     pub title: String,
     pub url: String,
+}
+
+/// HTML-escape template values. Tera's default also escapes `/`, which makes every URL unreadable
+/// in the page source without adding safety inside quoted attributes and text.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera's errors hide the useful part in their source chain.

@@ -293,9 +293,18 @@ pub fn validate_kit(
     let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
     let slugs = |key: &str| vocabularies.get(key).slugs();
 
-    // Required fields first: report each missing one at the front-matter's first line.
+    // Required fields first: report each missing one at the front-matter's first line, unless an
+    // unknown key was already reported as a likely typo of it (`audience` → `audiences`).
+    let suggested: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter_map(|d| match &d.problem {
+            Problem::UnknownKey { suggestion, .. } => suggestion.clone(),
+            _ => None,
+        })
+        .collect();
     for required in ["title", "summary", "themes", "audiences", "level", "duration", "license", "authors"] {
-        if get(required).is_none() {
+        if get(required).is_none() && !suggested.iter().any(|s| s == required) {
             c.error_at(1, 1, Problem::MissingField { field: required.into() });
         }
     }
