@@ -58,7 +58,8 @@ impl Config {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if config.title.trim().is_empty() {
             bail!("{}: `title` must not be empty", path.display());
         }
@@ -90,20 +91,55 @@ pub fn base_path_of(base_url: &str) -> String {
 /// Name and URL of the licences a kit may use.
 pub fn license_info(id: &str) -> (String, Option<String>) {
     let known = [
-        ("CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"),
-        ("CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/deed.fr"),
-        ("CC-BY-SA-3.0", "CC BY-SA 3.0", "https://creativecommons.org/licenses/by-sa/3.0/deed.fr"),
-        ("CC-BY-3.0", "CC BY 3.0", "https://creativecommons.org/licenses/by/3.0/deed.fr"),
-        ("CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr"),
-        ("CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.fr"),
-        ("etalab-2.0", "Licence Ouverte 2.0 (Etalab)", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+        (
+            "CC-BY-SA-4.0",
+            "CC BY-SA 4.0",
+            "https://creativecommons.org/licenses/by-sa/4.0/deed.fr",
+        ),
+        (
+            "CC-BY-4.0",
+            "CC BY 4.0",
+            "https://creativecommons.org/licenses/by/4.0/deed.fr",
+        ),
+        (
+            "CC-BY-SA-3.0",
+            "CC BY-SA 3.0",
+            "https://creativecommons.org/licenses/by-sa/3.0/deed.fr",
+        ),
+        (
+            "CC-BY-3.0",
+            "CC BY 3.0",
+            "https://creativecommons.org/licenses/by/3.0/deed.fr",
+        ),
+        (
+            "CC-BY-NC-SA-4.0",
+            "CC BY-NC-SA 4.0",
+            "https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr",
+        ),
+        (
+            "CC0-1.0",
+            "CC0 1.0",
+            "https://creativecommons.org/publicdomain/zero/1.0/deed.fr",
+        ),
+        (
+            "etalab-2.0",
+            "Licence Ouverte 2.0 (Etalab)",
+            "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        ),
         ("ISC", "ISC", "https://spdx.org/licenses/ISC.html"),
         ("MIT", "MIT", "https://spdx.org/licenses/MIT.html"),
-        ("GFDL-1.3", "GNU FDL 1.3", "https://www.gnu.org/licenses/fdl-1.3.html"),
+        (
+            "GFDL-1.3",
+            "GNU FDL 1.3",
+            "https://www.gnu.org/licenses/fdl-1.3.html",
+        ),
     ];
     match known.iter().find(|(k, _, _)| *k == id) {
         Some((_, name, url)) => (name.to_string(), Some(url.to_string())),
-        None => (id.to_string(), Some(format!("https://spdx.org/licenses/{id}.html"))),
+        None => (
+            id.to_string(),
+            Some(format!("https://spdx.org/licenses/{id}.html")),
+        ),
     }
 }
 
@@ -116,7 +152,10 @@ mod tests {
         assert_eq!(base_path_of(""), "/");
         assert_eq!(base_path_of("/"), "/");
         assert_eq!(base_path_of("https://example.org"), "/");
-        assert_eq!(base_path_of("https://example.org/reseau/wiki"), "/reseau/wiki/");
+        assert_eq!(
+            base_path_of("https://example.org/reseau/wiki"),
+            "/reseau/wiki/"
+        );
         assert_eq!(base_path_of("/wiki/"), "/wiki/");
     }
 }

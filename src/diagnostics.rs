@@ -44,33 +44,98 @@ pub enum Problem {
     NoFrontMatter,
     FrontMatterNotAtStart,
     UnclosedFrontMatter,
-    YamlSyntax { detail: String },
+    YamlSyntax {
+        detail: String,
+    },
     YamlAlias,
     YamlTooDeep,
     FrontMatterNotMapping,
-    DuplicateKey { key: String },
-    UnknownKey { key: String, suggestion: Option<String>, allowed: Vec<String> },
-    MissingField { field: String },
-    WrongType { field: String, expected: &'static str },
-    NotInVocabulary { field: String, value: String, suggestion: Option<String>, allowed: Vec<String> },
-    BadLength { field: String, min: usize, max: usize, actual: usize },
-    BadDuration { value: String },
-    DurationOutOfRange { minutes: u32 },
-    BadParticipants { detail: String },
-    BadDate { field: String, value: String },
-    BadLanguage { value: String },
-    LanguageMismatch { file_lang: String, declared: String },
-    BadCompetence { value: String, suggestion: Option<String> },
-    LicenseNotAllowed { value: String, suggestion: Option<String>, allowed: Vec<String> },
-    EmptyList { field: String },
-    BadSlug { slug: String, suggestion: String },
-    DuplicateSlug { slug: String, other: String },
-    LinkLeavesContent { target: String },
-    LinkTargetMissing { target: String, suggestion: Option<String> },
-    LinkToSymlink { target: String },
-    UnknownTranslationOf { slug: String },
-    ExternalImage { url: String },
-    Io { detail: String },
+    DuplicateKey {
+        key: String,
+    },
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    MissingField {
+        field: String,
+    },
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    NotInVocabulary {
+        field: String,
+        value: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    BadLength {
+        field: String,
+        min: usize,
+        max: usize,
+        actual: usize,
+    },
+    BadDuration {
+        value: String,
+    },
+    DurationOutOfRange {
+        minutes: u32,
+    },
+    BadParticipants {
+        detail: String,
+    },
+    BadDate {
+        field: String,
+        value: String,
+    },
+    BadLanguage {
+        value: String,
+    },
+    LanguageMismatch {
+        file_lang: String,
+        declared: String,
+    },
+    BadCompetence {
+        value: String,
+        suggestion: Option<String>,
+    },
+    LicenseNotAllowed {
+        value: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    EmptyList {
+        field: String,
+    },
+    BadSlug {
+        slug: String,
+        suggestion: String,
+    },
+    DuplicateSlug {
+        slug: String,
+        other: String,
+    },
+    LinkLeavesContent {
+        target: String,
+    },
+    LinkTargetMissing {
+        target: String,
+        suggestion: Option<String>,
+    },
+    LinkToSymlink {
+        target: String,
+    },
+    UnknownTranslationOf {
+        slug: String,
+    },
+    ExternalImage {
+        url: String,
+    },
+    Io {
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -116,7 +181,11 @@ impl Problem {
     pub fn message(&self, lang: Lang) -> String {
         let fr = lang == Lang::Fr;
         match self {
-            Problem::NotUtf8 => pick(fr, "le fichier n'est pas en UTF-8 valide", "the file is not valid UTF-8"),
+            Problem::NotUtf8 => pick(
+                fr,
+                "le fichier n'est pas en UTF-8 valide",
+                "the file is not valid UTF-8",
+            ),
             Problem::EmptyFile => pick(fr, "le fichier est vide", "the file is empty"),
             Problem::NoFrontMatter => pick(
                 fr,
@@ -145,7 +214,11 @@ impl Problem {
                 "les ancres et alias YAML (`&` et `*`) ne sont pas acceptés dans l'en-tête",
                 "YAML anchors and aliases (`&` and `*`) are not allowed in front-matter",
             ),
-            Problem::YamlTooDeep => pick(fr, "l'en-tête YAML est trop imbriqué", "the front-matter is nested too deeply"),
+            Problem::YamlTooDeep => pick(
+                fr,
+                "l'en-tête YAML est trop imbriqué",
+                "the front-matter is nested too deeply",
+            ),
             Problem::FrontMatterNotMapping => pick(
                 fr,
                 "l'en-tête doit être une liste de clés `clé: valeur`",
@@ -186,9 +259,16 @@ impl Problem {
                     format!("`{value}` is not an allowed value for `{field}`")
                 }
             }
-            Problem::BadLength { field, min, max, actual } => {
+            Problem::BadLength {
+                field,
+                min,
+                max,
+                actual,
+            } => {
                 if fr {
-                    format!("`{field}` doit faire de {min} à {max} caractères (il en fait {actual})")
+                    format!(
+                        "`{field}` doit faire de {min} à {max} caractères (il en fait {actual})"
+                    )
                 } else {
                     format!("`{field}` must be {min} to {max} characters long (it has {actual})")
                 }
@@ -228,7 +308,10 @@ impl Problem {
                     format!("invalid language tag `{value}`")
                 }
             }
-            Problem::LanguageMismatch { file_lang, declared } => {
+            Problem::LanguageMismatch {
+                file_lang,
+                declared,
+            } => {
                 if fr {
                     format!("le nom du fichier indique la langue `{file_lang}` mais l'en-tête déclare `{declared}`")
                 } else {
@@ -272,7 +355,9 @@ impl Problem {
             }
             Problem::LinkLeavesContent { target } => {
                 if fr {
-                    format!("le lien `{target}` sort du dossier content/ : il ne sera ni lu ni copié")
+                    format!(
+                        "le lien `{target}` sort du dossier content/ : il ne sera ni lu ni copié"
+                    )
                 } else {
                     format!("the link `{target}` leaves the content/ folder: it is never read nor copied")
                 }
@@ -286,7 +371,9 @@ impl Problem {
             }
             Problem::LinkToSymlink { target } => {
                 if fr {
-                    format!("le lien `{target}` pointe vers un lien symbolique, qui n'est jamais copié")
+                    format!(
+                        "le lien `{target}` pointe vers un lien symbolique, qui n'est jamais copié"
+                    )
                 } else {
                     format!("the link `{target}` points to a symbolic link, which is never copied")
                 }
@@ -326,7 +413,11 @@ impl Problem {
             }
         };
         let allowed_list = |allowed: &[String]| {
-            let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let list = allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             if fr {
                 format!("valeurs autorisées : {list}")
             } else {
@@ -454,11 +545,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: &Path, line: usize, column: usize, problem: Problem) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, file: file.to_path_buf(), line, column, problem }
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_path_buf(),
+            line,
+            column,
+            problem,
+        }
     }
 
     pub fn warning(file: &Path, line: usize, column: usize, problem: Problem) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, file: file.to_path_buf(), line, column, problem }
+        Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_path_buf(),
+            line,
+            column,
+            problem,
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -483,7 +586,11 @@ impl Diagnostic {
             (Severity::Warning, Lang::Fr) => "avertissement",
             (Severity::Warning, Lang::En) => "warning",
         };
-        let mut out = format!("{label}: {}: {}\n", self.location(), self.problem.message(lang));
+        let mut out = format!(
+            "{label}: {}: {}\n",
+            self.location(),
+            self.problem.message(lang)
+        );
         if let Some(line_text) = source.and_then(|s| s.lines().nth(self.line.wrapping_sub(1))) {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
@@ -509,7 +616,12 @@ pub fn closest<'a, I: IntoIterator<Item = &'a str>>(input: &str, candidates: I) 
     let input_lower = input.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&input_lower, &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&input_lower, &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(distance, c)| {
             let limit = (c.chars().count().max(input.chars().count()) / 3).max(1);
             *distance <= limit
@@ -524,7 +636,10 @@ mod tests {
 
     #[test]
     fn closest_finds_plural_and_accent_typos() {
-        assert_eq!(closest("audience", ["audiences", "themes", "level"]).as_deref(), Some("audiences"));
+        assert_eq!(
+            closest("audience", ["audiences", "themes", "level"]).as_deref(),
+            Some("audiences")
+        );
         assert_eq!(
             closest("intermediare", ["debutant", "intermediaire", "avance"]).as_deref(),
             Some("intermediaire")

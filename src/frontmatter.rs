@@ -29,7 +29,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A scalar; `quoted` tells whether it was written in quotes (then it is always a string).
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Sequence(Vec<Node>),
     Mapping(Vec<(Node, Node)>),
 }
@@ -69,7 +72,11 @@ pub struct Located {
 }
 
 fn located(line: usize, column: usize, problem: Problem) -> Located {
-    Located { line, column, problem }
+    Located {
+        line,
+        column,
+        problem,
+    }
 }
 
 fn is_delimiter(line: &str) -> bool {
@@ -99,7 +106,10 @@ pub fn split(text: &str) -> Result<Split<'_>, Located> {
             let next_is_key = text
                 .lines()
                 .nth(line)
-                .map(|l| l.split_once(':').is_some_and(|(k, _)| !k.is_empty() && !k.contains(' ')))
+                .map(|l| {
+                    l.split_once(':')
+                        .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
+                })
                 .unwrap_or(false);
             if next_is_key {
                 return Err(located(line, 1, Problem::FrontMatterNotAtStart));
@@ -119,10 +129,16 @@ pub fn split(text: &str) -> Result<Split<'_>, Located> {
                 return Err(located(
                     2,
                     1,
-                    Problem::YamlSyntax { detail: format!("front-matter larger than {MAX_FRONT_MATTER_BYTES} bytes") },
+                    Problem::YamlSyntax {
+                        detail: format!("front-matter larger than {MAX_FRONT_MATTER_BYTES} bytes"),
+                    },
                 ));
             }
-            return Ok(Split { yaml, body, body_line: line_number + 1 });
+            return Ok(Split {
+                yaml,
+                body,
+                body_line: line_number + 1,
+            });
         }
         position += line.len();
     }
@@ -148,7 +164,9 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Node, Located> {
             located(
                 line_of(e.marker()),
                 column_of(e.marker()),
-                Problem::YamlSyntax { detail: e.info().to_string() },
+                Problem::YamlSyntax {
+                    detail: e.info().to_string(),
+                },
             )
         })?;
         let (line, column) = (line_of(&mark), column_of(&mark));
@@ -164,7 +182,11 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Node, Located> {
             Event::Alias(_) => return Err(located(line, column, Problem::YamlAlias)),
             Event::Scalar(text, style, _, _) => {
                 let quoted = !matches!(style, TScalarStyle::Plain);
-                Some(Node { value: Value::Scalar { text, quoted }, line, column })
+                Some(Node {
+                    value: Value::Scalar { text, quoted },
+                    line,
+                    column,
+                })
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() >= MAX_DEPTH {
@@ -172,11 +194,19 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Node, Located> {
                 }
                 let is_seq = matches!(event, Event::SequenceStart(..));
                 let node = Node {
-                    value: if is_seq { Value::Sequence(Vec::new()) } else { Value::Mapping(Vec::new()) },
+                    value: if is_seq {
+                        Value::Sequence(Vec::new())
+                    } else {
+                        Value::Mapping(Vec::new())
+                    },
                     line,
                     column,
                 };
-                stack.push(if is_seq { Frame::Seq(node) } else { Frame::Map(node, None) });
+                stack.push(if is_seq {
+                    Frame::Seq(node)
+                } else {
+                    Frame::Map(node, None)
+                });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
@@ -205,7 +235,14 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Node, Located> {
             }
         }
     }
-    Ok(root.unwrap_or(Node { value: Value::Scalar { text: String::new(), quoted: false }, line: first_line, column: 1 }))
+    Ok(root.unwrap_or(Node {
+        value: Value::Scalar {
+            text: String::new(),
+            quoted: false,
+        },
+        line: first_line,
+        column: 1,
+    }))
 }
 
 #[cfg(test)]
@@ -235,9 +272,13 @@ mod tests {
     #[test]
     fn positions_are_file_positions() {
         let root = parse_yaml("title: x\nthemes:\n  - a\n  - b\n", 2).unwrap();
-        let Value::Mapping(entries) = root.value else { panic!() };
+        let Value::Mapping(entries) = root.value else {
+            panic!()
+        };
         assert_eq!((entries[1].0.line, entries[1].0.column), (3, 1));
-        let Value::Sequence(items) = &entries[1].1.value else { panic!() };
+        let Value::Sequence(items) = &entries[1].1.value else {
+            panic!()
+        };
         assert_eq!((items[1].line, items[1].column), (5, 5));
     }
 

@@ -23,7 +23,10 @@ pub enum Resolved {
     /// Another document's page URL (fragment kept).
     Page(String),
     /// A file of `content/` to copy into the site, and its URL.
-    Attachment { rel_path: String, url: String },
+    Attachment {
+        rel_path: String,
+        url: String,
+    },
     Problem(Problem),
 }
 
@@ -44,7 +47,11 @@ pub struct SiteLinks {
 impl LinkResolver for SiteLinks {
     fn resolve(&self, from: &str, dest: &str, kind: LinkKind) -> Resolved {
         let dest = dest.trim();
-        if dest.is_empty() || dest.starts_with('#') || dest.starts_with('?') || has_scheme(dest) || dest.starts_with("//")
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.starts_with('?')
+            || has_scheme(dest)
+            || dest.starts_with("//")
         {
             return Resolved::Unchanged;
         }
@@ -54,7 +61,9 @@ impl LinkResolver for SiteLinks {
         };
         let decoded = percent_decode(path_part);
         let Some(target) = join_lexically(from, &decoded) else {
-            return Resolved::Problem(Problem::LinkLeavesContent { target: dest.to_string() });
+            return Resolved::Problem(Problem::LinkLeavesContent {
+                target: dest.to_string(),
+            });
         };
         let target = target.trim_end_matches('/').to_string();
         if let Some(url) = self.documents.get(&target) {
@@ -73,7 +82,10 @@ impl LinkResolver for SiteLinks {
         if let Some(url) = self.documents.get(&format!("{target}/index.md")) {
             return Resolved::Page(format!("{}{url}{fragment}", self.base));
         }
-        Resolved::Problem(Problem::LinkTargetMissing { target: dest.to_string(), suggestion: self.suggest(&target, dest) })
+        Resolved::Problem(Problem::LinkTargetMissing {
+            target: dest.to_string(),
+            suggestion: self.suggest(&target, dest),
+        })
     }
 }
 
@@ -81,7 +93,10 @@ impl SiteLinks {
     /// A likely intended target: a web address written without `https://`, or a file of the same
     /// folder with a close name.
     fn suggest(&self, target: &str, dest: &str) -> Option<String> {
-        if let Some(rest) = dest.strip_prefix("https//").or_else(|| dest.strip_prefix("http//")) {
+        if let Some(rest) = dest
+            .strip_prefix("https//")
+            .or_else(|| dest.strip_prefix("http//"))
+        {
             return Some(format!("https://{rest}"));
         }
         let first = dest.split('/').next().unwrap_or_default();
@@ -89,7 +104,10 @@ impl SiteLinks {
         let looks_like_domain = first.contains('.')
             && (2..=6).contains(&tld.len())
             && tld.chars().all(|c| c.is_ascii_lowercase())
-            && !["md", "pdf", "png", "jpg", "svg", "zip", "py", "txt", "odt", "csv", "html"].contains(&tld);
+            && ![
+                "md", "pdf", "png", "jpg", "svg", "zip", "py", "txt", "odt", "csv", "html",
+            ]
+            .contains(&tld);
         if looks_like_domain {
             return Some(format!("https://{dest}"));
         }
@@ -103,7 +121,10 @@ impl SiteLinks {
             .filter(|f| !f.contains('/'))
             .collect();
         let close = crate::diagnostics::closest(name, siblings.iter().copied())?;
-        let dest_folder = dest.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let dest_folder = dest
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
         Some(format!("{dest_folder}{close}"))
     }
 }
@@ -130,7 +151,10 @@ pub fn join_lexically(from: &str, dest: &str) -> Option<String> {
             s => parts.push(s),
         }
     }
-    if parts.first() != Some(&"content") || parts.len() < 2 || parts.iter().any(|p| p.contains('\\')) {
+    if parts.first() != Some(&"content")
+        || parts.len() < 2
+        || parts.iter().any(|p| p.contains('\\'))
+    {
         return None;
     }
     Some(parts.join("/"))
@@ -142,7 +166,10 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -159,7 +186,9 @@ pub fn percent_encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -172,11 +201,26 @@ mod tests {
 
     #[test]
     fn lexical_join_stays_inside_content() {
-        assert_eq!(join_lexically("content/kits/a/index.md", "../b.md").as_deref(), Some("content/kits/b.md"));
-        assert_eq!(join_lexically("content/kits/a.md", "img/x.png").as_deref(), Some("content/kits/img/x.png"));
-        assert_eq!(join_lexically("content/kits/a.md", "../../mallette.toml"), None);
-        assert_eq!(join_lexically("content/kits/a.md", "../../../etc/passwd"), None);
-        assert_eq!(join_lexically("content/kits/a.md", "/kits/b.md").as_deref(), Some("content/kits/b.md"));
+        assert_eq!(
+            join_lexically("content/kits/a/index.md", "../b.md").as_deref(),
+            Some("content/kits/b.md")
+        );
+        assert_eq!(
+            join_lexically("content/kits/a.md", "img/x.png").as_deref(),
+            Some("content/kits/img/x.png")
+        );
+        assert_eq!(
+            join_lexically("content/kits/a.md", "../../mallette.toml"),
+            None
+        );
+        assert_eq!(
+            join_lexically("content/kits/a.md", "../../../etc/passwd"),
+            None
+        );
+        assert_eq!(
+            join_lexically("content/kits/a.md", "/kits/b.md").as_deref(),
+            Some("content/kits/b.md")
+        );
     }
 
     #[test]

@@ -37,16 +37,24 @@ pub fn load(root: &Path) -> std::io::Result<Loaded> {
     }
     let mut loaded = Loaded::default();
     let mut markdown: Vec<(PathBuf, String)> = Vec::new();
-    for entry in WalkDir::new(&content).follow_links(false).sort_by_file_name() {
+    for entry in WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| "content".into());
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| "content".into());
                 loaded.diagnostics.push(Diagnostic::error(
                     Path::new(&path),
                     0,
                     0,
-                    Problem::Io { detail: e.to_string() },
+                    Problem::Io {
+                        detail: e.to_string(),
+                    },
                 ));
                 continue;
             }
@@ -75,11 +83,16 @@ pub fn load(root: &Path) -> std::io::Result<Loaded> {
 
 /// `content/kits/x/handout.md` beside an `index.md` is an attachment, not a kit.
 fn is_kit_folder_attachment(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if name == "index.md" || split_language(name).0 == "index" {
         return false;
     }
-    path.parent().is_some_and(|dir| dir.join("index.md").is_file()) && in_kits(path)
+    path.parent()
+        .is_some_and(|dir| dir.join("index.md").is_file())
+        && in_kits(path)
 }
 
 fn in_kits(path: &Path) -> bool {
@@ -95,12 +108,23 @@ fn split_language(file_name: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn read_source(abs_path: &Path, rel_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Source> {
+fn read_source(
+    abs_path: &Path,
+    rel_path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
     let file = Path::new(rel_path);
     let bytes = match std::fs::read(abs_path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(file, 0, 0, Problem::Io { detail: e.to_string() }));
+            diagnostics.push(Diagnostic::error(
+                file,
+                0,
+                0,
+                Problem::Io {
+                    detail: e.to_string(),
+                },
+            ));
             return None;
         }
     };
@@ -110,19 +134,34 @@ fn read_source(abs_path: &Path, rel_path: &str, diagnostics: &mut Vec<Diagnostic
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
             let line = valid.matches('\n').count() + 1;
-            let column = valid.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let column = valid
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             diagnostics.push(Diagnostic::error(file, line, column, Problem::NotUtf8));
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
 
     let in_kits_folder = rel_path.starts_with("content/kits/");
-    let file_name = abs_path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let file_name = abs_path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let (base, language) = split_language(file_name);
     let (kind, slug) = if in_kits_folder {
         let slug = if base == "index" {
-            abs_path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or_default()
+            abs_path
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
         } else {
             base
         };
@@ -135,7 +174,10 @@ fn read_source(abs_path: &Path, rel_path: &str, diagnostics: &mut Vec<Diagnostic
             file,
             0,
             0,
-            Problem::BadSlug { suggestion: slugify(&slug), slug: slug.clone() },
+            Problem::BadSlug {
+                suggestion: slugify(&slug),
+                slug: slug.clone(),
+            },
         ));
         return None;
     }
@@ -152,5 +194,9 @@ fn read_source(abs_path: &Path, rel_path: &str, diagnostics: &mut Vec<Diagnostic
 /// `/`-separated path of `path` relative to `root`.
 pub fn rel(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
-    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

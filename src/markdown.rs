@@ -45,13 +45,24 @@ fn options() -> Options {
 }
 
 /// Render the body of the file `rel_path`, whose first line is line `body_line` of the file.
-pub fn render(body: &str, body_line: usize, rel_path: &str, resolver: &dyn LinkResolver) -> RenderedBody {
+pub fn render(
+    body: &str,
+    body_line: usize,
+    rel_path: &str,
+    resolver: &dyn LinkResolver,
+) -> RenderedBody {
     let mut out = RenderedBody::default();
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let position = |offset: usize| {
-        let index = line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
-        let column = body[line_starts[index]..offset.min(body.len())].chars().count() + 1;
+        let index = line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let column = body[line_starts[index]..offset.min(body.len())]
+            .chars()
+            .count()
+            + 1;
         (body_line + index, column)
     };
 
@@ -64,9 +75,19 @@ pub fn render(body: &str, body_line: usize, rel_path: &str, resolver: &dyn LinkR
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((events.len(), String::new()));
-                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = heading.take() {
@@ -91,27 +112,79 @@ pub fn render(body: &str, body_line: usize, rel_path: &str, resolver: &dyn LinkR
                         *id = Some(CowStr::from(unique.clone()));
                         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                             let level = if level == HeadingLevel::H2 { 2 } else { 3 };
-                            out.toc.push(TocEntry { level, id: unique, text: text.trim().to_string() });
+                            out.toc.push(TocEntry {
+                                level,
+                                id: unique,
+                                text: text.trim().to_string(),
+                            });
                         }
                     }
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let (line, column) = position(range.start);
-                let dest = resolve(&dest_url, rel_path, LinkKind::Link, resolver, line, column, &mut out);
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                let dest = resolve(
+                    &dest_url,
+                    rel_path,
+                    LinkKind::Link,
+                    resolver,
+                    line,
+                    column,
+                    &mut out,
+                );
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let (line, column) = position(range.start);
                 if is_external(&dest_url) {
-                    out.problems.push((line, column, Problem::ExternalImage { url: dest_url.to_string() }, false));
+                    out.problems.push((
+                        line,
+                        column,
+                        Problem::ExternalImage {
+                            url: dest_url.to_string(),
+                        },
+                        false,
+                    ));
                     image_as_link_depth.push(true);
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 } else {
                     image_as_link_depth.push(false);
-                    let dest = resolve(&dest_url, rel_path, LinkKind::Image, resolver, line, column, &mut out);
-                    events.push(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }));
+                    let dest = resolve(
+                        &dest_url,
+                        rel_path,
+                        LinkKind::Image,
+                        resolver,
+                        line,
+                        column,
+                        &mut out,
+                    );
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(TagEnd::Image) => {
@@ -132,7 +205,9 @@ pub fn render(body: &str, body_line: usize, rel_path: &str, resolver: &dyn LinkR
                 out.text.push(' ');
                 events.push(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => {
                 out.text.push('\n');
                 events.push(event);
             }
@@ -181,8 +256,13 @@ pub fn has_scheme(url: &str) -> bool {
     match trimmed.find(':') {
         Some(i) if i > 0 => {
             let scheme = &trimmed[..i];
-            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !scheme.contains('/')
         }
         _ => false,
@@ -194,7 +274,14 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     BUILDER.get_or_init(|| {
         let mut builder = ammonia::Builder::default();
         builder
-            .add_tags(["input", "details", "summary", "figure", "figcaption", "mark"])
+            .add_tags([
+                "input",
+                "details",
+                "summary",
+                "figure",
+                "figcaption",
+                "mark",
+            ])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("div", ["id"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
@@ -223,7 +310,10 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 pub fn sanitize(html: &str) -> String {
     let cleaned = sanitizer().clean(html).to_string();
     // Task-list checkboxes are display only.
-    cleaned.replace("<input type=\"checkbox\"", "<input disabled=\"\" type=\"checkbox\"")
+    cleaned.replace(
+        "<input type=\"checkbox\"",
+        "<input disabled=\"\" type=\"checkbox\"",
+    )
 }
 
 #[cfg(test)]
@@ -239,7 +329,12 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_toc() {
-        let r = render("## Déroulé\n\ntexte\n\n## Déroulé\n", 1, "content/kits/x.md", &NoLinks);
+        let r = render(
+            "## Déroulé\n\ntexte\n\n## Déroulé\n",
+            1,
+            "content/kits/x.md",
+            &NoLinks,
+        );
         assert!(r.html.contains("<h2 id=\"deroule\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"deroule-2\">"));
         assert_eq!(r.toc.len(), 2);

@@ -17,9 +17,14 @@ pub struct Staging {
 impl Staging {
     /// Prepare a staging folder for `out`. Refuses an output that would swallow the instance.
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let root_abs = std::fs::canonicalize(root).with_context(|| format!("cannot open {}", root.display()))?;
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let root_abs = std::fs::canonicalize(root)
+            .with_context(|| format!("cannot open {}", root.display()))?;
         let parent_abs = std::fs::canonicalize(parent)?;
         let out_abs = parent_abs.join(out.file_name().context("--out needs a folder name")?);
         if root_abs.starts_with(&out_abs) || out_abs.starts_with(root_abs.join("content")) {
@@ -32,7 +37,9 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(".mallette-staging-")
             .tempdir_in(&parent_abs)
-            .with_context(|| format!("cannot create a staging folder in {}", parent_abs.display()))?;
+            .with_context(|| {
+                format!("cannot create a staging folder in {}", parent_abs.display())
+            })?;
         Ok(Staging { dir, out: out_abs })
     }
 
@@ -44,7 +51,8 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.path().join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
@@ -53,9 +61,11 @@ impl Staging {
     pub fn copy(&self, source: &Path, rel: &str) -> Result<()> {
         let path = self.dir.path().join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::copy(source, &path).with_context(|| format!("cannot copy {}", source.display()))?;
+        std::fs::copy(source, &path)
+            .with_context(|| format!("cannot copy {}", source.display()))?;
         Ok(())
     }
 
@@ -65,18 +75,25 @@ impl Staging {
         let staged = dir.keep();
         if out.exists() {
             let parent = out.parent().unwrap_or(Path::new("."));
-            let old = tempfile::Builder::new().prefix(".mallette-old-").tempdir_in(parent)?.keep();
+            let old = tempfile::Builder::new()
+                .prefix(".mallette-old-")
+                .tempdir_in(parent)?
+                .keep();
             // `old` exists as an empty folder; rename over it (allowed for empty folders).
             std::fs::remove_dir(&old)?;
-            std::fs::rename(&out, &old).with_context(|| format!("cannot move {} aside", out.display()))?;
+            std::fs::rename(&out, &old)
+                .with_context(|| format!("cannot move {} aside", out.display()))?;
             if let Err(e) = std::fs::rename(&staged, &out) {
                 let _ = std::fs::rename(&old, &out);
                 let _ = std::fs::remove_dir_all(&staged);
-                return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
+                return Err(e)
+                    .with_context(|| format!("cannot move the new site to {}", out.display()));
             }
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         } else {
-            std::fs::rename(&staged, &out).with_context(|| format!("cannot move the new site to {}", out.display()))?;
+            std::fs::rename(&staged, &out)
+                .with_context(|| format!("cannot move the new site to {}", out.display()))?;
         }
         Ok(out)
     }

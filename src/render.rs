@@ -142,10 +142,17 @@ impl<'a> Renderer<'a> {
         base: String,
         pages: &[PageLink],
     ) -> Result<Renderer<'a>> {
-        let lang = if config.language.starts_with("fr") { "fr" } else { "en" }.to_string();
+        let lang = if config.language.starts_with("fr") {
+            "fr"
+        } else {
+            "en"
+        }
+        .to_string();
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(theme.templates()?).map_err(tera_error).context("theme templates")?;
+        tera.add_raw_templates(theme.templates()?)
+            .map_err(tera_error)
+            .context("theme templates")?;
         let mut globals = Context::new();
         globals.insert(
             "site",
@@ -160,7 +167,10 @@ impl<'a> Renderer<'a> {
         globals.insert("base", &base);
         globals.insert("lang", &lang);
         globals.insert("t", &theme.strings(&lang)?);
-        globals.insert("generator", &format!("mallette {}", env!("CARGO_PKG_VERSION")));
+        globals.insert(
+            "generator",
+            &format!("mallette {}", env!("CARGO_PKG_VERSION")),
+        );
         globals.insert("pages", pages);
         let nav: Vec<Json> = TAXONOMIES
             .iter()
@@ -173,7 +183,14 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         globals.insert("nav_taxonomies", &nav);
-        Ok(Renderer { config, vocabularies, base, lang, tera, globals })
+        Ok(Renderer {
+            config,
+            vocabularies,
+            base,
+            lang,
+            tera,
+            globals,
+        })
     }
 
     pub fn ui_lang(&self) -> Lang {
@@ -181,12 +198,21 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render `template` for the page at `page_url` with extra variables.
-    pub fn render(&self, template: &str, page_kind: &str, page_url: &str, extra: Context) -> Result<String> {
+    pub fn render(
+        &self,
+        template: &str,
+        page_kind: &str,
+        page_url: &str,
+        extra: Context,
+    ) -> Result<String> {
         let mut context = self.globals.clone();
         context.insert("page_kind", page_kind);
         context.insert("page_url", page_url);
         context.extend(extra);
-        self.tera.render(template, &context).map_err(tera_error).with_context(|| format!("template {template}"))
+        self.tera
+            .render(template, &context)
+            .map_err(tera_error)
+            .with_context(|| format!("template {template}"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -200,9 +226,14 @@ impl<'a> Renderer<'a> {
 
     pub fn term(&self, taxonomy_key: &str, slug: &str, count: usize) -> TermView {
         let vocabulary = self.vocabularies.get(taxonomy_key);
-        let label = vocabulary.get(slug).map(|t| t.label(&self.lang).to_string()).unwrap_or_else(|| slug.to_string());
+        let label = vocabulary
+            .get(slug)
+            .map(|t| t.label(&self.lang).to_string())
+            .unwrap_or_else(|| slug.to_string());
         let (framework, code) = match slug.split_once(':') {
-            Some((f, c)) if taxonomy_key == "competences" => (Some(f.to_string()), Some(c.to_string())),
+            Some((f, c)) if taxonomy_key == "competences" => {
+                (Some(f.to_string()), Some(c.to_string()))
+            }
             _ => (None, None),
         };
         TermView {
@@ -210,14 +241,19 @@ impl<'a> Renderer<'a> {
             label,
             url: self.url(&format!("{taxonomy_key}/{}/", Self::term_slug(slug))),
             count,
-            framework_label: framework.as_ref().map(|f| vocabulary.framework_label(f, &self.lang)),
+            framework_label: framework
+                .as_ref()
+                .map(|f| vocabulary.framework_label(f, &self.lang)),
             framework,
             code,
         }
     }
 
     fn terms(&self, taxonomy_key: &str, slugs: &[String]) -> Vec<TermView> {
-        slugs.iter().map(|s| self.term(taxonomy_key, s, 0)).collect()
+        slugs
+            .iter()
+            .map(|s| self.term(taxonomy_key, s, 0))
+            .collect()
     }
 
     pub fn duration(&self, minutes: u32) -> DurationView {
@@ -233,21 +269,48 @@ impl<'a> Renderer<'a> {
         use chrono::Datelike;
         let date = date?;
         let months_fr = [
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-            "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ];
         let months_en = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let month = date.month0() as usize;
         let display = if self.lang == "fr" {
-            let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
+            let day = if date.day() == 1 {
+                "1er".to_string()
+            } else {
+                date.day().to_string()
+            };
             format!("{day} {} {}", months_fr[month], date.year())
         } else {
             format!("{} {}, {}", months_en[month], date.day(), date.year())
         };
-        Some(DateView { iso: date.format("%Y-%m-%d").to_string(), display })
+        Some(DateView {
+            iso: date.format("%Y-%m-%d").to_string(),
+            display,
+        })
     }
 
     pub fn card(&self, doc: &Document, kit: &KitMeta) -> CardView {
@@ -279,7 +342,11 @@ impl<'a> Renderer<'a> {
     ) -> KitView {
         let (name, url) = license_info(&kit.license);
         let attribution = attribution(&kit.title, &kit.authors, &name, &self.lang);
-        let edit_url = self.config.edit_url.as_ref().map(|pattern| pattern.replace("{path}", &doc.rel_path));
+        let edit_url = self
+            .config
+            .edit_url
+            .as_ref()
+            .map(|pattern| pattern.replace("{path}", &doc.rel_path));
         KitView {
             card: self.card(doc, kit),
             formats: self.terms("formats", &kit.formats),
@@ -287,8 +354,14 @@ impl<'a> Renderer<'a> {
             accessibility: self.terms("accessibility", &kit.accessibility),
             competences: self.terms("competences", &kit.competences),
             prerequisites: self.terms("competences", &kit.prerequisites),
-            participants: kit.participants.map(|(min, max)| BTreeMap::from([("min".into(), min), ("max".into(), max)])),
-            license: LicenseView { id: kit.license.clone(), name, url },
+            participants: kit
+                .participants
+                .map(|(min, max)| BTreeMap::from([("min".into(), min), ("max".into(), max)])),
+            license: LicenseView {
+                id: kit.license.clone(),
+                name,
+                url,
+            },
             attribution,
             authors: kit.authors.clone(),
             contributors: Vec::new(),
@@ -306,11 +379,20 @@ impl<'a> Renderer<'a> {
     pub fn attachment(&self, rel_path: &str, size: u64) -> AttachmentView {
         let name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_string();
         let url_path = rel_path.strip_prefix("content/").unwrap_or(rel_path);
-        AttachmentView { name, url: self.url(&percent_encode_path(url_path)), size_bytes: size, size_display: self.size(size) }
+        AttachmentView {
+            name,
+            url: self.url(&percent_encode_path(url_path)),
+            size_bytes: size,
+            size_display: self.size(size),
+        }
     }
 
     pub fn size(&self, bytes: u64) -> String {
-        let (kb, mb) = if self.lang == "fr" { ("Ko", "Mo") } else { ("KB", "MB") };
+        let (kb, mb) = if self.lang == "fr" {
+            ("Ko", "Mo")
+        } else {
+            ("KB", "MB")
+        };
         let decimal = |v: f64| {
             let s = format!("{v:.1}");
             if self.lang == "fr" {
@@ -320,7 +402,10 @@ impl<'a> Renderer<'a> {
             }
         };
         if bytes < 1024 {
-            format!("{bytes} {}", if self.lang == "fr" { "octets" } else { "bytes" })
+            format!(
+                "{bytes} {}",
+                if self.lang == "fr" { "octets" } else { "bytes" }
+            )
         } else if bytes < 1024 * 1024 {
             format!("{} {kb}", (bytes as f64 / 1024.0).round() as u64)
         } else {

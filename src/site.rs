@@ -39,7 +39,11 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub enum Failure {
     /// Content errors (exit 1): every diagnostic of every file, with the files' text for display.
-    Content { diagnostics: Vec<Diagnostic>, sources: HashMap<String, String>, lang: Lang },
+    Content {
+        diagnostics: Vec<Diagnostic>,
+        sources: HashMap<String, String>,
+        lang: Lang,
+    },
     /// Usage, configuration, theme or I/O error (exit 2).
     Fatal(anyhow::Error),
 }
@@ -91,13 +95,21 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     }
     let lang = Lang::from_code(&config.language);
     let vocabularies = Vocabularies::load(root)?;
-    let Loaded { sources, files, mut diagnostics } =
-        load::load(root).map_err(|e| Failure::Fatal(anyhow::anyhow!(e)))?;
-    let texts: HashMap<String, String> = sources.iter().map(|s| (s.rel_path.clone(), s.text.clone())).collect();
+    let Loaded {
+        sources,
+        files,
+        mut diagnostics,
+    } = load::load(root).map_err(|e| Failure::Fatal(anyhow::anyhow!(e)))?;
+    let texts: HashMap<String, String> = sources
+        .iter()
+        .map(|s| (s.rel_path.clone(), s.text.clone()))
+        .collect();
 
     // Validate every file in parallel.
-    let results: Vec<Result<Document, Vec<Diagnostic>>> =
-        sources.par_iter().map(|source| parse_document(source, &config, &vocabularies)).collect();
+    let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
+        .par_iter()
+        .map(|source| parse_document(source, &config, &vocabularies))
+        .collect();
     let mut documents = Vec::new();
     for result in results {
         match result {
@@ -114,15 +126,21 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
 
     let links = SiteLinks {
         base: config.base_path(),
-        documents: documents.iter().map(|d| (d.rel_path.clone(), d.url_path.clone())).collect(),
+        documents: documents
+            .iter()
+            .map(|d| (d.rel_path.clone(), d.url_path.clone()))
+            .collect(),
         files: files.clone(),
     };
-    let rendered: Vec<RenderedBody> =
-        documents.par_iter().map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links)).collect();
+    let rendered: Vec<RenderedBody> = documents
+        .par_iter()
+        .map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links))
+        .collect();
     for (doc, body) in documents.iter().zip(&rendered) {
         for (line, column, problem, is_error) in &body.problems {
             let file = Path::new(&doc.rel_path);
-            let is_error = *is_error && (options.strict_links || !matches!(problem, Problem::LinkTargetMissing { .. }));
+            let is_error = *is_error
+                && (options.strict_links || !matches!(problem, Problem::LinkTargetMissing { .. }));
             diagnostics.push(if is_error {
                 Diagnostic::error(file, *line, *column, problem.clone())
             } else {
@@ -133,34 +151,57 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Content { diagnostics, sources: texts, lang });
+        return Err(Failure::Content {
+            diagnostics,
+            sources: texts,
+            lang,
+        });
     }
     Ok(Analysis {
         root: root.to_path_buf(),
         config,
         vocabularies,
-        documents: documents.into_iter().zip(rendered).map(|(doc, body)| Analysed { doc, body }).collect(),
+        documents: documents
+            .into_iter()
+            .zip(rendered)
+            .map(|(doc, body)| Analysed { doc, body })
+            .collect(),
         files,
         warnings: diagnostics,
         sources: texts,
     })
 }
 
-fn parse_document(source: &Source, config: &Config, vocabularies: &Vocabularies) -> Result<Document, Vec<Diagnostic>> {
+fn parse_document(
+    source: &Source,
+    config: &Config,
+    vocabularies: &Vocabularies,
+) -> Result<Document, Vec<Diagnostic>> {
     let file = Path::new(&source.rel_path);
     let at = |l: Located| vec![Diagnostic::error(file, l.line, l.column, l.problem)];
     let split = frontmatter::split(&source.text).map_err(at)?;
     let tree = frontmatter::parse_yaml(split.yaml, 2).map_err(at)?;
     let (meta, language) = match source.kind {
         SourceKind::Kit => {
-            let kit =
-                validate::validate_kit(file, &tree, config, vocabularies, source.file_language.as_deref())?;
+            let kit = validate::validate_kit(
+                file,
+                &tree,
+                config,
+                vocabularies,
+                source.file_language.as_deref(),
+            )?;
             let language = kit.language.clone();
             (Meta::Kit(kit), language)
         }
         SourceKind::Page => {
             let page = validate::validate_page(file, &tree)?;
-            (Meta::Page(page), source.file_language.clone().unwrap_or_else(|| config.language.clone()))
+            (
+                Meta::Page(page),
+                source
+                    .file_language
+                    .clone()
+                    .unwrap_or_else(|| config.language.clone()),
+            )
         }
     };
     let url_path = match (source.kind, &source.file_language) {
@@ -190,7 +231,10 @@ fn check_unique_urls(documents: &[Document]) -> Vec<Diagnostic> {
                 Path::new(&doc.rel_path),
                 1,
                 1,
-                Problem::DuplicateSlug { slug: doc.slug.clone(), other: other.to_string() },
+                Problem::DuplicateSlug {
+                    slug: doc.slug.clone(),
+                    other: other.to_string(),
+                },
             ));
             first_by_url.insert(&doc.url_path, other);
         }
@@ -199,7 +243,11 @@ fn check_unique_urls(documents: &[Document]) -> Vec<Diagnostic> {
 }
 
 fn check_translations(documents: &[Document], texts: &HashMap<String, String>) -> Vec<Diagnostic> {
-    let kit_slugs: BTreeSet<&str> = documents.iter().filter(|d| d.kit().is_some()).map(|d| d.slug.as_str()).collect();
+    let kit_slugs: BTreeSet<&str> = documents
+        .iter()
+        .filter(|d| d.kit().is_some())
+        .map(|d| d.slug.as_str())
+        .collect();
     let mut diagnostics = Vec::new();
     for doc in documents {
         if let Some(target) = doc.kit().and_then(|k| k.translation_of.as_deref()) {
@@ -213,7 +261,9 @@ fn check_translations(documents: &[Document], texts: &HashMap<String, String>) -
                     Path::new(&doc.rel_path),
                     line,
                     1,
-                    Problem::UnknownTranslationOf { slug: target.to_string() },
+                    Problem::UnknownTranslationOf {
+                        slug: target.to_string(),
+                    },
                 ));
             }
         }
@@ -239,12 +289,20 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
     let started = Instant::now();
     let analysis = analyse(
         &options.root,
-        &AnalyseOptions { drafts: options.drafts, base_url: options.base_url.clone(), strict_links: false },
+        &AnalyseOptions {
+            drafts: options.drafts,
+            base_url: options.base_url.clone(),
+            strict_links: false,
+        },
     )?;
     let staging = Staging::new(&options.root, &options.out)?;
     let written = write_site(&analysis, &staging)?;
     let out = staging.commit()?;
-    let kits = analysis.documents.iter().filter(|a| a.doc.kit().is_some()).count();
+    let kits = analysis
+        .documents
+        .iter()
+        .filter(|a| a.doc.kit().is_some())
+        .count();
     Ok(Report {
         out,
         kits,
@@ -277,22 +335,36 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
         .documents
         .iter()
         .filter(|a| a.doc.kit().is_none())
-        .map(|a| PageLink { slug: a.doc.slug.clone(), title: a.doc.title().to_string(), url: format!("{base}{}", a.doc.url_path) })
+        .map(|a| PageLink {
+            slug: a.doc.slug.clone(),
+            title: a.doc.title().to_string(),
+            url: format!("{base}{}", a.doc.url_path),
+        })
         .collect();
-    let renderer = Renderer::new(config, &analysis.vocabularies, &theme, base.clone(), &page_links)?;
+    let renderer = Renderer::new(
+        config,
+        &analysis.vocabularies,
+        &theme,
+        base.clone(),
+        &page_links,
+    )?;
 
     let kits: Vec<KitEntry> = analysis
         .documents
         .iter()
         .filter_map(|a| {
             let kit = a.doc.kit()?;
-            let is_translation = kit.translation_of.is_some() || a.doc.url_path.split('/').next() != Some("kits");
+            let is_translation =
+                kit.translation_of.is_some() || a.doc.url_path.split('/').next() != Some("kits");
             Some(KitEntry {
                 doc: &a.doc,
                 kit,
                 body: &a.body,
                 listed: !is_translation,
-                group: kit.translation_of.clone().unwrap_or_else(|| a.doc.slug.clone()),
+                group: kit
+                    .translation_of
+                    .clone()
+                    .unwrap_or_else(|| a.doc.slug.clone()),
             })
         })
         .collect();
@@ -316,7 +388,13 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
             terms: vocabulary
                 .terms
                 .iter()
-                .map(|t| renderer.term(key, &t.slug, counts.get(&(key, t.slug.as_str())).copied().unwrap_or(0)))
+                .map(|t| {
+                    renderer.term(
+                        key,
+                        &t.slug,
+                        counts.get(&(key, t.slug.as_str())).copied().unwrap_or(0),
+                    )
+                })
                 .collect(),
         }
     };
@@ -330,13 +408,17 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
             let attachments = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files)
                 .into_iter()
                 .map(|rel| {
-                    let size = std::fs::metadata(analysis.root.join(&rel)).map(|m| m.len()).unwrap_or(0);
+                    let size = std::fs::metadata(analysis.root.join(&rel))
+                        .map(|m| m.len())
+                        .unwrap_or(0);
                     renderer.attachment(&rel, size)
                 })
                 .collect();
             let translations: Vec<TranslationView> = kits
                 .iter()
-                .filter(|other| other.group == entry.group && other.doc.url_path != entry.doc.url_path)
+                .filter(|other| {
+                    other.group == entry.group && other.doc.url_path != entry.doc.url_path
+                })
                 .map(|other| TranslationView {
                     language: other.kit.language.clone(),
                     language_label: renderer.language_label(&other.kit.language),
@@ -344,7 +426,10 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
                     url: renderer.url(&other.doc.url_path),
                 })
                 .collect();
-            let related = related_kits(entry, &listed).into_iter().map(|k| renderer.card(k.doc, k.kit)).collect();
+            let related = related_kits(entry, &listed)
+                .into_iter()
+                .map(|k| renderer.card(k.doc, k.kit))
+                .collect();
             let view = renderer.kit_view(
                 entry.doc,
                 entry.kit,
@@ -375,32 +460,52 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
         };
         let mut context = Context::new();
         context.insert("page", &view);
-        pages.push((format!("{}index.html", analysed.doc.url_path), renderer.render("page.html", "page", &view.url, context)?));
+        pages.push((
+            format!("{}index.html", analysed.doc.url_path),
+            renderer.render("page.html", "page", &view.url, context)?,
+        ));
     }
 
     // Cards of listed kits, A–Z, reused by list pages.
     let mut listed_sorted = listed.clone();
     listed_sorted.sort_by_key(|k| k.kit.title.to_lowercase());
-    let cards: Vec<(&KitEntry, CardView)> = listed_sorted.iter().map(|k| (*k, renderer.card(k.doc, k.kit))).collect();
+    let cards: Vec<(&KitEntry, CardView)> = listed_sorted
+        .iter()
+        .map(|k| (*k, renderer.card(k.doc, k.kit)))
+        .collect();
 
     // Browse pages: one per taxonomy, one per term with at least one kit.
     for taxonomy in TAXONOMIES {
         let view = taxonomy_view(taxonomy.key);
         let mut context = Context::new();
         context.insert("taxonomy", &view);
-        pages.push((format!("{}/index.html", taxonomy.key), renderer.render("taxonomy.html", "taxonomy", &view.url, context)?));
+        pages.push((
+            format!("{}/index.html", taxonomy.key),
+            renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
+        ));
         for term in view.terms.iter().filter(|t| t.count > 0) {
             let term_cards: Vec<&CardView> = cards
                 .iter()
-                .filter(|(k, _)| k.kit.values_of(taxonomy.field).contains(&term.slug.as_str()))
+                .filter(|(k, _)| {
+                    k.kit
+                        .values_of(taxonomy.field)
+                        .contains(&term.slug.as_str())
+                })
                 .map(|(_, c)| c)
                 .collect();
             let mut context = Context::new();
             context.insert("taxonomy", &view);
             context.insert("term", term);
             context.insert("kits", &term_cards);
-            let file = format!("{}/{}/index.html", taxonomy.key, Renderer::term_slug(&term.slug));
-            pages.push((file, renderer.render("term.html", "term", &term.url, context)?));
+            let file = format!(
+                "{}/{}/index.html",
+                taxonomy.key,
+                Renderer::term_slug(&term.slug)
+            );
+            pages.push((
+                file,
+                renderer.render("term.html", "term", &term.url, context)?,
+            ));
         }
     }
 
@@ -408,16 +513,24 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
     let all_cards: Vec<&CardView> = cards.iter().map(|(_, c)| c).collect();
     let mut context = Context::new();
     context.insert("kits", &all_cards);
-    pages.push(("kits/index.html".into(), renderer.render("kits.html", "kits", &renderer.url("kits/"), context)?));
+    pages.push((
+        "kits/index.html".into(),
+        renderer.render("kits.html", "kits", &renderer.url("kits/"), context)?,
+    ));
 
     // Home.
     let mut recent: Vec<&KitEntry> = listed.clone();
     recent.sort_by(|a, b| {
         let date = |k: &KitEntry| k.kit.updated.or(k.kit.created);
-        date(b).cmp(&date(a)).then_with(|| a.kit.title.cmp(&b.kit.title))
+        date(b)
+            .cmp(&date(a))
+            .then_with(|| a.kit.title.cmp(&b.kit.title))
     });
-    let recent_cards: Vec<CardView> =
-        recent.iter().take(config.recent_kits).map(|k| renderer.card(k.doc, k.kit)).collect();
+    let recent_cards: Vec<CardView> = recent
+        .iter()
+        .take(config.recent_kits)
+        .map(|k| renderer.card(k.doc, k.kit))
+        .collect();
     let mut context = Context::new();
     context.insert("recent_kits", &recent_cards);
     context.insert("kit_count", &listed.len());
@@ -425,14 +538,30 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
         "home_taxonomies",
         &serde_json::json!({ "audiences": taxonomy_view("audiences"), "themes": taxonomy_view("themes") }),
     );
-    pages.push(("index.html".into(), renderer.render("home.html", "home", &base, context)?));
+    pages.push((
+        "index.html".into(),
+        renderer.render("home.html", "home", &base, context)?,
+    ));
 
     // Search page and 404.
-    pages.push(("search/index.html".into(), renderer.render("search.html", "search", &renderer.url("search/"), Context::new())?));
-    pages.push(("404.html".into(), renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?));
+    pages.push((
+        "search/index.html".into(),
+        renderer.render(
+            "search.html",
+            "search",
+            &renderer.url("search/"),
+            Context::new(),
+        )?,
+    ));
+    pages.push((
+        "404.html".into(),
+        renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,
+    ));
 
     let mut written = pages.len();
-    pages.par_iter().try_for_each(|(file, html)| staging.write(file, html.as_bytes()))?;
+    pages
+        .par_iter()
+        .try_for_each(|(file, html)| staging.write(file, html.as_bytes()))?;
 
     // Theme assets.
     for (path, bytes) in theme.static_files() {
@@ -443,7 +572,11 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
     // Attachments: files linked from bodies and files beside folder kits.
     let mut to_copy: BTreeSet<String> = BTreeSet::new();
     for entry in &kits {
-        to_copy.extend(kit_attachments(entry.doc, &entry.body.attachments, &analysis.files));
+        to_copy.extend(kit_attachments(
+            entry.doc,
+            &entry.body.attachments,
+            &analysis.files,
+        ));
     }
     for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
         to_copy.extend(analysed.body.attachments.iter().cloned());
@@ -494,7 +627,8 @@ fn kit_attachments(doc: &Document, linked: &[String], files: &BTreeSet<String>) 
                 break;
             }
             let name = &file[folder.len()..];
-            let is_kit_source = !name.contains('/') && name.starts_with("index.") && name.ends_with(".md");
+            let is_kit_source =
+                !name.contains('/') && name.starts_with("index.") && name.ends_with(".md");
             if !is_kit_source {
                 result.push(file.clone());
             }
@@ -514,20 +648,51 @@ fn related_kits<'a>(entry: &KitEntry, listed: &[&'a KitEntry<'a>]) -> Vec<&'a Ki
         .iter()
         .filter(|other| other.group != entry.group && other.kit.language == entry.kit.language)
         .map(|other| {
-            let themes = other.kit.themes.iter().filter(|t| entry.kit.themes.contains(t)).count();
-            let audiences = other.kit.audiences.iter().filter(|a| entry.kit.audiences.contains(a)).count();
+            let themes = other
+                .kit
+                .themes
+                .iter()
+                .filter(|t| entry.kit.themes.contains(t))
+                .count();
+            let audiences = other
+                .kit
+                .audiences
+                .iter()
+                .filter(|a| entry.kit.audiences.contains(a))
+                .count();
             (themes * 2 + audiences, *other)
         })
         .filter(|(score, _)| *score >= 2)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.kit.title.cmp(&b.1.kit.title)));
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.kit.title.cmp(&b.1.kit.title))
+    });
     scored.into_iter().take(4).map(|(_, k)| k).collect()
 }
 
-/// Print diagnostics for humans, with the source line.
-pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, String>, lang: Lang) {
-    for diagnostic in diagnostics {
-        let source = sources.get(&diagnostic.file.to_string_lossy().to_string()).map(String::as_str);
-        eprint!("{}", diagnostic.render_human(lang, source));
-    }
+/// Diagnostics for humans, each with its source line.
+pub fn render_diagnostics(
+    diagnostics: &[Diagnostic],
+    sources: &HashMap<String, String>,
+    lang: Lang,
+) -> String {
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let source = sources
+                .get(&diagnostic.file.to_string_lossy().to_string())
+                .map(String::as_str);
+            diagnostic.render_human(lang, source)
+        })
+        .collect()
+}
+
+/// Print diagnostics for humans on stderr.
+pub fn print_diagnostics(
+    diagnostics: &[Diagnostic],
+    sources: &HashMap<String, String>,
+    lang: Lang,
+) {
+    eprint!("{}", render_diagnostics(diagnostics, sources, lang));
 }

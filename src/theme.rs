@@ -46,7 +46,8 @@ impl Theme {
             .iter()
             .filter_map(|(path, bytes)| Some((path.strip_prefix("templates/")?, bytes)))
             .map(|(name, bytes)| {
-                let text = String::from_utf8(bytes.clone()).with_context(|| format!("template {name} is not UTF-8"))?;
+                let text = String::from_utf8(bytes.clone())
+                    .with_context(|| format!("template {name} is not UTF-8"))?;
                 Ok((name.to_string(), text))
             })
             .collect()
@@ -57,12 +58,18 @@ impl Theme {
         let mut strings = serde_json::Map::new();
         for fallback in ["fr", "en", lang] {
             let path = format!("i18n/{fallback}.yaml");
-            let Some(bytes) = self.files.get(&path) else { continue };
-            let text = std::str::from_utf8(bytes).with_context(|| format!("{path} is not UTF-8"))?;
-            let docs = yaml_rust2::YamlLoader::load_from_str(text).with_context(|| format!("theme file {path}"))?;
+            let Some(bytes) = self.files.get(&path) else {
+                continue;
+            };
+            let text =
+                std::str::from_utf8(bytes).with_context(|| format!("{path} is not UTF-8"))?;
+            let docs = yaml_rust2::YamlLoader::load_from_str(text)
+                .with_context(|| format!("theme file {path}"))?;
             if let Some(yaml_rust2::Yaml::Hash(map)) = docs.first() {
                 for (k, v) in map {
-                    let (Some(k), Some(v)) = (k.as_str(), yaml_scalar(v)) else { continue };
+                    let (Some(k), Some(v)) = (k.as_str(), yaml_scalar(v)) else {
+                        continue;
+                    };
                     strings.insert(k.to_string(), serde_json::Value::String(v));
                 }
             }
@@ -72,7 +79,9 @@ impl Theme {
 
     /// `(path under static/, bytes)` of every static asset.
     pub fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
     }
 }
 
@@ -88,7 +97,10 @@ fn yaml_scalar(v: &yaml_rust2::Yaml) -> Option<String> {
 
 fn collect_embedded(dir: &Dir<'static>, files: &mut BTreeMap<String, Vec<u8>>) {
     for file in dir.files() {
-        files.insert(file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+        files.insert(
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        );
     }
     for sub in dir.dirs() {
         collect_embedded(sub, files);

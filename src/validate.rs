@@ -46,11 +46,17 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, node: &Node, problem: Problem) {
-        self.diagnostics.push(Diagnostic::error(self.file, node.line, node.column, problem));
+        self.diagnostics.push(Diagnostic::error(
+            self.file,
+            node.line,
+            node.column,
+            problem,
+        ));
     }
 
     fn error_at(&mut self, line: usize, column: usize, problem: Problem) {
-        self.diagnostics.push(Diagnostic::error(self.file, line, column, problem));
+        self.diagnostics
+            .push(Diagnostic::error(self.file, line, column, problem));
     }
 
     fn string(&mut self, field: &str, node: &Node, min: usize, max: usize) -> Option<String> {
@@ -59,12 +65,26 @@ impl Checker<'_> {
                 let text = text.trim().to_string();
                 let count = text.chars().count();
                 if count < min || count > max {
-                    self.error(node, Problem::BadLength { field: field.into(), min, max, actual: count });
+                    self.error(
+                        node,
+                        Problem::BadLength {
+                            field: field.into(),
+                            min,
+                            max,
+                            actual: count,
+                        },
+                    );
                 }
                 Some(text)
             }
             _ => {
-                self.error(node, Problem::WrongType { field: field.into(), expected: "a string" });
+                self.error(
+                    node,
+                    Problem::WrongType {
+                        field: field.into(),
+                        expected: "a string",
+                    },
+                );
                 None
             }
         }
@@ -79,7 +99,13 @@ impl Checker<'_> {
                     if item.as_scalar().is_some() && !item.is_null() {
                         scalars.push(item);
                     } else {
-                        self.error(item, Problem::WrongType { field: field.into(), expected: "a value" });
+                        self.error(
+                            item,
+                            Problem::WrongType {
+                                field: field.into(),
+                                expected: "a value",
+                            },
+                        );
                     }
                 }
                 scalars
@@ -87,17 +113,34 @@ impl Checker<'_> {
             Value::Scalar { .. } if node.is_null() => Vec::new(),
             Value::Scalar { .. } => vec![node],
             Value::Mapping(_) => {
-                self.error(node, Problem::WrongType { field: field.into(), expected: "a list of values" });
+                self.error(
+                    node,
+                    Problem::WrongType {
+                        field: field.into(),
+                        expected: "a list of values",
+                    },
+                );
                 Vec::new()
             }
         }
     }
 
     /// A list of values from a vocabulary.
-    fn vocabulary_list(&mut self, field: &str, node: &Node, allowed: &[String], required: bool) -> Vec<String> {
+    fn vocabulary_list(
+        &mut self,
+        field: &str,
+        node: &Node,
+        allowed: &[String],
+        required: bool,
+    ) -> Vec<String> {
         let items = self.list(field, node);
         if required && items.is_empty() && !matches!(node.value, Value::Mapping(_)) {
-            self.error(node, Problem::EmptyList { field: field.into() });
+            self.error(
+                node,
+                Problem::EmptyList {
+                    field: field.into(),
+                },
+            );
         }
         let mut values = Vec::new();
         for item in items {
@@ -118,7 +161,12 @@ impl Checker<'_> {
         let suggestion = closest(&value, allowed.iter().map(String::as_str));
         self.error(
             node,
-            Problem::NotInVocabulary { field: field.into(), value, suggestion, allowed: allowed.to_vec() },
+            Problem::NotInVocabulary {
+                field: field.into(),
+                value,
+                suggestion,
+                allowed: allowed.to_vec(),
+            },
         );
         None
     }
@@ -134,24 +182,44 @@ impl Checker<'_> {
                 continue;
             }
             // "Pix 1.1", "pix 1.1", "PIX:1.1" → suggest "pix:1.1".
-            let normalised = raw.to_lowercase().replace([' ', '_'], ":").replace("::", ":");
+            let normalised = raw
+                .to_lowercase()
+                .replace([' ', '_'], ":")
+                .replace("::", ":");
             let suggestion = if allowed.contains(&normalised) {
                 Some(normalised)
             } else {
                 closest(raw, allowed.iter().map(String::as_str))
             };
-            self.error(item, Problem::BadCompetence { value: raw.to_string(), suggestion });
+            self.error(
+                item,
+                Problem::BadCompetence {
+                    value: raw.to_string(),
+                    suggestion,
+                },
+            );
         }
         values
     }
 
     fn duration(&mut self, node: &Node) -> Option<u32> {
         let Some(text) = node.as_scalar().filter(|_| !node.is_null()) else {
-            self.error(node, Problem::WrongType { field: "duration".into(), expected: "a value" });
+            self.error(
+                node,
+                Problem::WrongType {
+                    field: "duration".into(),
+                    expected: "a value",
+                },
+            );
             return None;
         };
         let Some(minutes) = parse_duration(text) else {
-            self.error(node, Problem::BadDuration { value: text.to_string() });
+            self.error(
+                node,
+                Problem::BadDuration {
+                    value: text.to_string(),
+                },
+            );
             return None;
         };
         if !(5..=2880).contains(&minutes) {
@@ -163,7 +231,13 @@ impl Checker<'_> {
 
     fn participants(&mut self, node: &Node) -> Option<(u32, u32)> {
         let Value::Mapping(entries) = &node.value else {
-            self.error(node, Problem::WrongType { field: "participants".into(), expected: "a mapping {min, max}" });
+            self.error(
+                node,
+                Problem::WrongType {
+                    field: "participants".into(),
+                    expected: "a mapping {min, max}",
+                },
+            );
             return None;
         };
         let mut min = None;
@@ -174,7 +248,12 @@ impl Checker<'_> {
             match key_text {
                 "min" | "max" => {
                     let Some(n) = number else {
-                        self.error(value, Problem::BadParticipants { detail: format!("`{key_text}` must be a whole number") });
+                        self.error(
+                            value,
+                            Problem::BadParticipants {
+                                detail: format!("`{key_text}` must be a whole number"),
+                            },
+                        );
                         continue;
                     };
                     if key_text == "min" {
@@ -199,11 +278,21 @@ impl Checker<'_> {
         match (min, max) {
             (Some(min), Some(max)) if min >= 1 && min <= max => Some((min, max)),
             (Some(min), Some(max)) => {
-                self.error(node, Problem::BadParticipants { detail: format!("min = {min}, max = {max}") });
+                self.error(
+                    node,
+                    Problem::BadParticipants {
+                        detail: format!("min = {min}, max = {max}"),
+                    },
+                );
                 None
             }
             _ => {
-                self.error(node, Problem::BadParticipants { detail: "`min` and `max` are both needed".into() });
+                self.error(
+                    node,
+                    Problem::BadParticipants {
+                        detail: "`min` and `max` are both needed".into(),
+                    },
+                );
                 None
             }
         }
@@ -214,7 +303,13 @@ impl Checker<'_> {
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 => Some(date),
             _ => {
-                self.error(node, Problem::BadDate { field: field.into(), value: text.to_string() });
+                self.error(
+                    node,
+                    Problem::BadDate {
+                        field: field.into(),
+                        value: text.to_string(),
+                    },
+                );
                 None
             }
         }
@@ -225,7 +320,13 @@ impl Checker<'_> {
             Some("true") => true,
             Some("false") => false,
             _ => {
-                self.error(node, Problem::WrongType { field: field.into(), expected: "true or false" });
+                self.error(
+                    node,
+                    Problem::WrongType {
+                        field: field.into(),
+                        expected: "true or false",
+                    },
+                );
                 false
             }
         }
@@ -236,7 +337,12 @@ impl Checker<'_> {
         if is_language_tag(text) {
             Some(text.to_string())
         } else {
-            self.error(node, Problem::BadLanguage { value: text.to_string() });
+            self.error(
+                node,
+                Problem::BadLanguage {
+                    value: text.to_string(),
+                },
+            );
             None
         }
     }
@@ -256,7 +362,12 @@ impl Checker<'_> {
                 continue;
             };
             if seen.contains(&name) {
-                self.error(key, Problem::DuplicateKey { key: name.to_string() });
+                self.error(
+                    key,
+                    Problem::DuplicateKey {
+                        key: name.to_string(),
+                    },
+                );
                 continue;
             }
             seen.push(name);
@@ -286,7 +397,10 @@ pub fn validate_kit(
     vocabularies: &Vocabularies,
     file_language: Option<&str>,
 ) -> Result<KitMeta, Vec<Diagnostic>> {
-    let mut c = Checker { file, diagnostics: Vec::new() };
+    let mut c = Checker {
+        file,
+        diagnostics: Vec::new(),
+    };
     let Some(entries) = c.entries(root, &KIT_KEYS) else {
         return Err(c.diagnostics);
     };
@@ -303,20 +417,42 @@ pub fn validate_kit(
             _ => None,
         })
         .collect();
-    for required in ["title", "summary", "themes", "audiences", "level", "duration", "license", "authors"] {
+    for required in [
+        "title",
+        "summary",
+        "themes",
+        "audiences",
+        "level",
+        "duration",
+        "license",
+        "authors",
+    ] {
         if get(required).is_none() && !suggested.iter().any(|s| s == required) {
-            c.error_at(1, 1, Problem::MissingField { field: required.into() });
+            c.error_at(
+                1,
+                1,
+                Problem::MissingField {
+                    field: required.into(),
+                },
+            );
         }
     }
 
     let title = get("title").and_then(|n| c.string("title", n, 1, 120));
     let summary = get("summary").and_then(|n| c.string("summary", n, 1, 300));
     let themes = get("themes").map(|n| c.vocabulary_list("themes", n, &slugs("themes"), true));
-    let audiences = get("audiences").map(|n| c.vocabulary_list("audiences", n, &slugs("audiences"), true));
+    let audiences =
+        get("audiences").map(|n| c.vocabulary_list("audiences", n, &slugs("audiences"), true));
     let level = get("level").and_then(|n| match &n.value {
         Value::Scalar { .. } if !n.is_null() => c.vocabulary_value("level", n, &slugs("levels")),
         _ => {
-            c.error(n, Problem::WrongType { field: "level".into(), expected: "a value" });
+            c.error(
+                n,
+                Problem::WrongType {
+                    field: "level".into(),
+                    expected: "a value",
+                },
+            );
             None
         }
     });
@@ -324,33 +460,58 @@ pub fn validate_kit(
     let participants = get("participants").and_then(|n| c.participants(n));
     let formats = get("formats").map(|n| c.vocabulary_list("formats", n, &slugs("formats"), false));
     let competence_slugs = slugs("competences");
-    let competences = get("competences").map(|n| c.competences("competences", n, &competence_slugs));
-    let prerequisites = get("prerequisites").map(|n| c.competences("prerequisites", n, &competence_slugs));
-    let materials = get("materials").map(|n| c.vocabulary_list("materials", n, &slugs("materials"), false));
-    let accessibility =
-        get("accessibility").map(|n| c.vocabulary_list("accessibility", n, &slugs("accessibility"), false));
+    let competences =
+        get("competences").map(|n| c.competences("competences", n, &competence_slugs));
+    let prerequisites =
+        get("prerequisites").map(|n| c.competences("prerequisites", n, &competence_slugs));
+    let materials =
+        get("materials").map(|n| c.vocabulary_list("materials", n, &slugs("materials"), false));
+    let accessibility = get("accessibility")
+        .map(|n| c.vocabulary_list("accessibility", n, &slugs("accessibility"), false));
     let license = get("license").and_then(|n| {
         let value = c.string("license", n, 1, 64)?;
         if config.licenses.contains(&value) {
             Some(value)
         } else {
             let suggestion = closest(&value, config.licenses.iter().map(String::as_str));
-            c.error(n, Problem::LicenseNotAllowed { value, suggestion, allowed: config.licenses.clone() });
+            c.error(
+                n,
+                Problem::LicenseNotAllowed {
+                    value,
+                    suggestion,
+                    allowed: config.licenses.clone(),
+                },
+            );
             None
         }
     });
     let authors = get("authors").map(|n| {
         let items = c.list("authors", n);
         if items.is_empty() && !matches!(n.value, Value::Mapping(_)) {
-            c.error(n, Problem::EmptyList { field: "authors".into() });
+            c.error(
+                n,
+                Problem::EmptyList {
+                    field: "authors".into(),
+                },
+            );
         }
-        items.iter().filter_map(|i| i.as_scalar()).map(|s| s.trim().to_string()).collect::<Vec<_>>()
+        items
+            .iter()
+            .filter_map(|i| i.as_scalar())
+            .map(|s| s.trim().to_string())
+            .collect::<Vec<_>>()
     });
     let declared_language = get("language").and_then(|n| {
         let lang = c.language(n)?;
         if let Some(file_lang) = file_language {
             if file_lang != lang {
-                c.error(n, Problem::LanguageMismatch { file_lang: file_lang.into(), declared: lang.clone() });
+                c.error(
+                    n,
+                    Problem::LanguageMismatch {
+                        file_lang: file_lang.into(),
+                        declared: lang.clone(),
+                    },
+                );
             }
         }
         Some(lang)
@@ -358,7 +519,13 @@ pub fn validate_kit(
     let translation_of = get("translation_of").and_then(|n| {
         let slug = c.string("translation_of", n, 1, 200)?;
         if !is_slug(&slug) {
-            c.error(n, Problem::BadSlug { suggestion: slugify(&slug), slug: slug.clone() });
+            c.error(
+                n,
+                Problem::BadSlug {
+                    suggestion: slugify(&slug),
+                    slug: slug.clone(),
+                },
+            );
         }
         Some(slug)
     });
@@ -397,13 +564,22 @@ pub fn validate_kit(
 
 /// Validate a plain page's front-matter.
 pub fn validate_page(file: &Path, root: &Node) -> Result<PageMeta, Vec<Diagnostic>> {
-    let mut c = Checker { file, diagnostics: Vec::new() };
+    let mut c = Checker {
+        file,
+        diagnostics: Vec::new(),
+    };
     let Some(entries) = c.entries(root, &PAGE_KEYS) else {
         return Err(c.diagnostics);
     };
     let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
     if get("title").is_none() {
-        c.error_at(1, 1, Problem::MissingField { field: "title".into() });
+        c.error_at(
+            1,
+            1,
+            Problem::MissingField {
+                field: "title".into(),
+            },
+        );
     }
     let title = get("title").and_then(|n| c.string("title", n, 1, 120));
     let summary = get("summary").and_then(|n| c.string("summary", n, 1, 300));
@@ -414,12 +590,21 @@ pub fn validate_page(file: &Path, root: &Node) -> Result<PageMeta, Vec<Diagnosti
     if !c.diagnostics.is_empty() {
         return Err(c.diagnostics);
     }
-    Ok(PageMeta { title: title.unwrap_or_default(), summary, draft })
+    Ok(PageMeta {
+        title: title.unwrap_or_default(),
+        summary,
+        draft,
+    })
 }
 
 /// `90`, `"90"`, `"1h30"`, `"1 h 30"`, `"2h"`, `"45min"`, `"45 mn"`, `"1h30min"` → minutes.
 pub fn parse_duration(text: &str) -> Option<u32> {
-    let compact: String = text.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if compact.is_empty() {
         return None;
     }
@@ -440,7 +625,9 @@ pub fn parse_duration(text: &str) -> Option<u32> {
             return Some(first);
         }
     }
-    let after_hours = ["heures", "heure", "hours", "hour", "h"].iter().find_map(|u| rest.strip_prefix(u))?;
+    let after_hours = ["heures", "heure", "hours", "hour", "h"]
+        .iter()
+        .find_map(|u| rest.strip_prefix(u))?;
     let hours = first.checked_mul(60)?;
     if after_hours.is_empty() {
         return Some(hours);
@@ -465,7 +652,9 @@ pub fn is_language_tag(text: &str) -> bool {
 /// Lower-case ASCII letters, digits and single hyphens.
 pub fn is_slug(text: &str) -> bool {
     !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !text.starts_with('-')
         && !text.ends_with('-')
         && !text.contains("--")
@@ -505,6 +694,9 @@ mod tests {
     fn slugs() {
         assert!(is_slug("mots-de-passe"));
         assert!(!is_slug("Mots de passe"));
-        assert_eq!(slugify("Vérifier une image virale !"), "verifier-une-image-virale");
+        assert_eq!(
+            slugify("Vérifier une image virale !"),
+            "verifier-une-image-virale"
+        );
     }
 }

@@ -29,13 +29,34 @@ pub struct Taxonomy {
 
 /// Every taxonomy, in the order they appear in menus and on kit pages.
 pub const TAXONOMIES: [Taxonomy; 7] = [
-    Taxonomy { field: "themes", key: "themes" },
-    Taxonomy { field: "audiences", key: "audiences" },
-    Taxonomy { field: "level", key: "levels" },
-    Taxonomy { field: "formats", key: "formats" },
-    Taxonomy { field: "materials", key: "materials" },
-    Taxonomy { field: "competences", key: "competences" },
-    Taxonomy { field: "accessibility", key: "accessibility" },
+    Taxonomy {
+        field: "themes",
+        key: "themes",
+    },
+    Taxonomy {
+        field: "audiences",
+        key: "audiences",
+    },
+    Taxonomy {
+        field: "level",
+        key: "levels",
+    },
+    Taxonomy {
+        field: "formats",
+        key: "formats",
+    },
+    Taxonomy {
+        field: "materials",
+        key: "materials",
+    },
+    Taxonomy {
+        field: "competences",
+        key: "competences",
+    },
+    Taxonomy {
+        field: "accessibility",
+        key: "accessibility",
+    },
 ];
 
 #[derive(Debug, Clone)]
@@ -117,7 +138,8 @@ impl Vocabularies {
     }
 
     pub fn defaults() -> Vocabularies {
-        let docs = YamlLoader::load_from_str(DEFAULTS).expect("built-in vocabularies are valid YAML");
+        let docs =
+            YamlLoader::load_from_str(DEFAULTS).expect("built-in vocabularies are valid YAML");
         let mut by_key = BTreeMap::new();
         if let Yaml::Hash(map) = &docs[0] {
             for (key, body) in map {
@@ -129,7 +151,9 @@ impl Vocabularies {
                     frameworks: match &body["frameworks"] {
                         Yaml::Hash(f) => f
                             .iter()
-                            .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), labels_of(v)))
+                            .map(|(k, v)| {
+                                (k.as_str().unwrap_or_default().to_string(), labels_of(v))
+                            })
                             .collect(),
                         _ => BTreeMap::new(),
                     },
@@ -141,27 +165,45 @@ impl Vocabularies {
     }
 
     fn apply_override(&mut self, file: &Path) -> Result<()> {
-        let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let docs = YamlLoader::load_from_str(&text).with_context(|| format!("{}: invalid YAML", file.display()))?;
-        let Some(doc) = docs.first() else { return Ok(()) };
+        let name = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let docs = YamlLoader::load_from_str(&text)
+            .with_context(|| format!("{}: invalid YAML", file.display()))?;
+        let Some(doc) = docs.first() else {
+            return Ok(());
+        };
         let Some(vocabulary) = self.by_key.get_mut(&name) else {
             let known: Vec<_> = self.by_key.keys().cloned().collect();
-            bail!("{}: unknown vocabulary `{name}` (known: {})", file.display(), known.join(", "));
+            bail!(
+                "{}: unknown vocabulary `{name}` (known: {})",
+                file.display(),
+                known.join(", ")
+            );
         };
-        let terms = terms_of(&doc["values"]).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let terms =
+            terms_of(&doc["values"]).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         match doc["mode"].as_str().unwrap_or("extend") {
             "replace" => vocabulary.terms = terms,
             "extend" => {
                 for term in terms {
-                    if let Some(existing) = vocabulary.terms.iter_mut().find(|t| t.slug == term.slug) {
+                    if let Some(existing) =
+                        vocabulary.terms.iter_mut().find(|t| t.slug == term.slug)
+                    {
                         existing.labels.extend(term.labels);
                     } else {
                         vocabulary.terms.push(term);
                     }
                 }
             }
-            other => bail!("{}: `mode` must be `extend` or `replace`, not `{other}`", file.display()),
+            other => bail!(
+                "{}: `mode` must be `extend` or `replace`, not `{other}`",
+                file.display()
+            ),
         }
         if let Yaml::Hash(labels) = &doc["label"] {
             for (k, v) in labels {
@@ -181,7 +223,9 @@ impl Vocabularies {
     }
 
     pub fn get(&self, key: &str) -> &Vocabulary {
-        self.by_key.get(key).unwrap_or_else(|| panic!("vocabulary {key} exists"))
+        self.by_key
+            .get(key)
+            .unwrap_or_else(|| panic!("vocabulary {key} exists"))
     }
 }
 
@@ -202,7 +246,10 @@ fn terms_of(yaml: &Yaml) -> Result<Vec<Term>, String> {
     items
         .iter()
         .map(|item| {
-            let slug = item["slug"].as_str().ok_or("every value needs a `slug`")?.to_string();
+            let slug = item["slug"]
+                .as_str()
+                .ok_or("every value needs a `slug`")?
+                .to_string();
             let mut labels = labels_of(item);
             labels.remove("slug");
             Ok(Term { slug, labels })
@@ -219,10 +266,30 @@ mod tests {
         let v = Vocabularies::defaults();
         assert_eq!(v.get("themes").terms.len(), 10);
         assert_eq!(v.get("audiences").terms.len(), 8);
-        assert_eq!(v.get("levels").slugs(), ["debutant", "intermediaire", "avance"]);
+        assert_eq!(
+            v.get("levels").slugs(),
+            ["debutant", "intermediaire", "avance"]
+        );
         let competences = v.get("competences");
-        assert_eq!(competences.terms.iter().filter(|t| t.slug.starts_with("pix:")).count(), 16);
-        assert_eq!(competences.terms.iter().filter(|t| t.slug.starts_with("digcomp:")).count(), 21);
-        assert_eq!(v.get("themes").get("vie-privee").unwrap().label("en"), "Privacy and personal data");
+        assert_eq!(
+            competences
+                .terms
+                .iter()
+                .filter(|t| t.slug.starts_with("pix:"))
+                .count(),
+            16
+        );
+        assert_eq!(
+            competences
+                .terms
+                .iter()
+                .filter(|t| t.slug.starts_with("digcomp:"))
+                .count(),
+            21
+        );
+        assert_eq!(
+            v.get("themes").get("vie-privee").unwrap().label("en"),
+            "Privacy and personal data"
+        );
     }
 }

@@ -11,23 +11,42 @@ fn fails(name: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     let run = build(&site(&format!("invalid/{name}")), &out);
-    assert_eq!(run.code(), 1, "{name}: expected exit 1, got {}:\n{}", run.code(), run.stderr);
-    assert!(!out.exists(), "{name}: a failed build wrote {}", out.display());
+    assert_eq!(
+        run.code(),
+        1,
+        "{name}: expected exit 1, got {}:\n{}",
+        run.code(),
+        run.stderr
+    );
+    assert!(
+        !out.exists(),
+        "{name}: a failed build wrote {}",
+        out.display()
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(leftovers.is_empty(), "{name}: staging folder left behind");
     run.stderr
 }
 
 fn assert_has(stderr: &str, expected: &str) {
-    assert!(stderr.contains(expected), "expected {expected:?} in:\n{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in:\n{stderr}"
+    );
 }
 
 #[test]
 fn an_unknown_key_is_reported_with_the_closest_known_key() {
     let err = fails("unknown-key");
-    assert_has(&err, "content/kits/cle-inconnue.md:5:1: clé inconnue `audience`");
+    assert_has(
+        &err,
+        "content/kits/cle-inconnue.md:5:1: clé inconnue `audience`",
+    );
     assert_has(&err, "vouliez-vous dire `audiences` ?");
-    assert!(!err.contains("`audiences` manque"), "no second error for the misspelt key");
+    assert!(
+        !err.contains("`audiences` manque"),
+        "no second error for the misspelt key"
+    );
 }
 
 #[test]
@@ -41,13 +60,19 @@ fn a_value_outside_the_vocabulary_lists_the_allowed_values_and_the_closest() {
 #[test]
 fn a_missing_required_field_is_named() {
     let err = fails("missing-required-field");
-    assert_has(&err, "content/kits/sans-resume.md:1:1: le champ obligatoire `summary` manque");
+    assert_has(
+        &err,
+        "content/kits/sans-resume.md:1:1: le champ obligatoire `summary` manque",
+    );
 }
 
 #[test]
 fn a_wrong_type_is_reported_at_the_value() {
     let err = fails("wrong-type");
-    assert_has(&err, "content/kits/mauvais-type.md:7:11: `duration` doit être");
+    assert_has(
+        &err,
+        "content/kits/mauvais-type.md:7:11: `duration` doit être",
+    );
 }
 
 #[test]
@@ -78,7 +103,10 @@ fn an_empty_file_is_reported() {
 #[test]
 fn invalid_utf8_is_reported_at_the_first_bad_byte() {
     let err = fails("invalid-utf8");
-    assert_has(&err, "content/kits/latin1.md:14:5: le fichier n'est pas en UTF-8 valide");
+    assert_has(
+        &err,
+        "content/kits/latin1.md:14:5: le fichier n'est pas en UTF-8 valide",
+    );
 }
 
 #[test]
@@ -102,18 +130,33 @@ fn duplicate_slugs_name_both_files() {
 #[test]
 fn a_link_or_image_leaving_content_is_an_error_and_never_copied() {
     let err = fails("link-leaves-content");
-    assert_has(&err, "content/kits/lien-dehors.md:16:1: le lien `../../mallette.toml` sort du dossier content/");
-    assert_has(&err, "content/kits/lien-dehors.md:18:1: le lien `../../../secret.png` sort du dossier content/");
+    assert_has(
+        &err,
+        "content/kits/lien-dehors.md:16:1: le lien `../../mallette.toml` sort du dossier content/",
+    );
+    assert_has(
+        &err,
+        "content/kits/lien-dehors.md:18:1: le lien `../../../secret.png` sort du dossier content/",
+    );
 }
 
 #[test]
 fn all_errors_of_all_files_are_reported_at_once() {
     let err = fails("many-errors");
-    assert_has(&err, "content/kits/a.md:4:20: `vie-privée` n'est pas une valeur autorisée pour `themes`");
+    assert_has(
+        &err,
+        "content/kits/a.md:4:20: `vie-privée` n'est pas une valeur autorisée pour `themes`",
+    );
     assert_has(&err, "vouliez-vous dire `vie-privee` ?");
-    assert_has(&err, "content/kits/a.md:6:8: `expert` n'est pas une valeur autorisée pour `level`");
+    assert_has(
+        &err,
+        "content/kits/a.md:6:8: `expert` n'est pas une valeur autorisée pour `level`",
+    );
     assert_has(&err, "content/kits/b.md:7:11: durée illisible `3 jours`");
-    assert_has(&err, "content/kits/b.md:8:10: la licence `CC-BY-SA` n'est pas autorisée");
+    assert_has(
+        &err,
+        "content/kits/b.md:8:10: la licence `CC-BY-SA` n'est pas autorisée",
+    );
     assert_has(&err, "4 erreur(s) dans 2 fichier(s)");
 }
 
@@ -146,12 +189,23 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let before = snapshot(&out);
     assert!(before.len() > 10);
 
-    std::fs::write(instance.path().join("content/kits/casse.md"), "---\ntitle: [\n---\n").unwrap();
+    std::fs::write(
+        instance.path().join("content/kits/casse.md"),
+        "---\ntitle: [\n---\n",
+    )
+    .unwrap();
     let second = build(instance.path(), &out);
     assert_eq!(second.code(), 1, "{}", second.stderr);
     assert_eq!(snapshot(&out), before, "the previous site is untouched");
-    let entries: Vec<_> = std::fs::read_dir(out_parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(entries, vec![std::ffi::OsString::from("public")], "no staging folder left behind");
+    let entries: Vec<_> = std::fs::read_dir(out_parent.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        entries,
+        vec![std::ffi::OsString::from("public")],
+        "no staging folder left behind"
+    );
 }
 
 #[test]
@@ -164,7 +218,10 @@ fn a_successful_rebuild_replaces_the_output_without_stale_files() {
     // The other kit links to it: now a dead link, a warning.
     let run = build(instance.path(), &out);
     assert_eq!(run.code(), 0, "{}", run.stderr);
-    assert!(!out.join("kits/traceurs/index.html").exists(), "the removed kit's page is gone");
+    assert!(
+        !out.join("kits/traceurs/index.html").exists(),
+        "the removed kit's page is gone"
+    );
 }
 
 #[cfg(unix)]
@@ -204,7 +261,13 @@ fn output_inside_content_is_refused_as_a_usage_error() {
     assert_eq!(run.code(), 2, "{}", run.stderr);
     let run = build(instance.path(), instance.path());
     assert_eq!(run.code(), 2, "{}", run.stderr);
-    assert!(instance.path().join("content/kits/vie-privee/traceurs.md").exists(), "nothing deleted");
+    assert!(
+        instance
+            .path()
+            .join("content/kits/vie-privee/traceurs.md")
+            .exists(),
+        "nothing deleted"
+    );
 }
 
 #[test]
@@ -216,7 +279,9 @@ fn crlf_line_ends_and_a_bom_are_accepted() {
     let out = instance.path().join("public");
     let run = build(instance.path(), &out);
     assert_eq!(run.code(), 0, "{}", run.stderr);
-    assert!(read(out.join("kits/traceurs/index.html")).contains("Les traceurs dans les applications"));
+    assert!(
+        read(out.join("kits/traceurs/index.html")).contains("Les traceurs dans les applications")
+    );
 }
 
 #[test]
@@ -224,12 +289,18 @@ fn an_instance_with_only_content_and_a_one_line_config_builds() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mallette.toml"), "title = \"Mini\"\n").unwrap();
     std::fs::create_dir_all(dir.path().join("content/kits")).unwrap();
-    std::fs::copy(site("valid").join("content/kits/vie-privee/traceurs.md"), dir.path().join("content/kits/traceurs.md"))
-        .unwrap();
+    std::fs::copy(
+        site("valid").join("content/kits/vie-privee/traceurs.md"),
+        dir.path().join("content/kits/traceurs.md"),
+    )
+    .unwrap();
     let run = build(dir.path(), &dir.path().join("public"));
     assert_eq!(run.code(), 0, "{}", run.stderr);
     assert!(dir.path().join("public/kits/traceurs/index.html").exists());
-    assert!(dir.path().join("public/static/style.css").exists(), "the built-in theme is used");
+    assert!(
+        dir.path().join("public/static/style.css").exists(),
+        "the built-in theme is used"
+    );
 }
 
 #[test]

@@ -25,7 +25,12 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
     let out = args.out.unwrap_or_else(|| root.join("public"));
-    let report = site::build(&BuildOptions { root, out, base_url: args.base_url, drafts: args.drafts })?;
+    let report = site::build(&BuildOptions {
+        root,
+        out,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    })?;
     print_diagnostics(&report.warnings, &report.sources, report.lang);
     if report.lang == Lang::Fr {
         eprintln!(

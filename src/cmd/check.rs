@@ -18,7 +18,14 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
-    let analysis = site::analyse(&root, &site::AnalyseOptions { drafts: args.drafts, base_url: None, strict_links: true })?;
+    let analysis = site::analyse(
+        &root,
+        &site::AnalyseOptions {
+            drafts: args.drafts,
+            base_url: None,
+            strict_links: true,
+        },
+    )?;
     let lang = Lang::from_code(&analysis.config.language);
     print_diagnostics(&analysis.warnings, &analysis.sources, lang);
     let documents = analysis.documents.len();

@@ -11,13 +11,18 @@ use crate::site::{print_diagnostics, Failure};
 mod build;
 mod check;
 mod search;
+mod serve;
 
 /// Exit codes of DESIGN.md §3.
 pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "mallette", version, about = "Static wiki of digital-mediation workshop kits / Wiki statique de fiches ateliers")]
+#[command(
+    name = "mallette",
+    version,
+    about = "Static wiki of digital-mediation workshop kits / Wiki statique de fiches ateliers"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -31,6 +36,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Query the built search index from the terminal
     Search(search::SearchArgs),
+    /// Build, serve on 127.0.0.1 and rebuild on every change (live reload)
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -38,6 +45,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Search(args) => search::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,
@@ -48,15 +56,28 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Print a failure and give its exit code.
 pub fn report_failure(failure: Failure) -> ExitCode {
     match failure {
-        Failure::Content { diagnostics, sources, lang } => {
+        Failure::Content {
+            diagnostics,
+            sources,
+            lang,
+        } => {
             print_diagnostics(&diagnostics, &sources, lang);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let files: std::collections::BTreeSet<_> =
-                diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.file).collect();
+            let files: std::collections::BTreeSet<_> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| &d.file)
+                .collect();
             if lang == crate::diagnostics::Lang::Fr {
-                eprintln!("\n{errors} erreur(s) dans {} fichier(s) : rien n'a été écrit.", files.len());
+                eprintln!(
+                    "\n{errors} erreur(s) dans {} fichier(s) : rien n'a été écrit.",
+                    files.len()
+                );
             } else {
-                eprintln!("\n{errors} error(s) in {} file(s): nothing was written.", files.len());
+                eprintln!(
+                    "\n{errors} error(s) in {} file(s): nothing was written.",
+                    files.len()
+                );
             }
             ExitCode::from(EXIT_CONTENT)
         }

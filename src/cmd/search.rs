@@ -34,14 +34,22 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
     let index_dir = site.join(SEARCH_INDEX_DIR);
     let mut filters = Vec::new();
     for filter in &args.filters {
-        let (field, value) = filter
-            .split_once('=')
-            .with_context(|| format!("--filter `{filter}`: expected FIELD=VALUE, e.g. audiences=seniors"))?;
+        let (field, value) = filter.split_once('=').with_context(|| {
+            format!("--filter `{filter}`: expected FIELD=VALUE, e.g. audiences=seniors")
+        })?;
         filters.push((field.trim().to_string(), value.trim().to_string()));
     }
-    let searcher = mallette_search::open_index(&index_dir)
-        .with_context(|| format!("no search index in {} — run `mallette build` first", site.display()))?;
-    let results = searcher.search(&mallette_search::Query { text: args.query.clone(), filters, limit: args.limit })?;
+    let searcher = mallette_search::open_index(&index_dir).with_context(|| {
+        format!(
+            "no search index in {} — run `mallette build` first",
+            site.display()
+        )
+    })?;
+    let results = searcher.search(&mallette_search::Query {
+        text: args.query.clone(),
+        filters,
+        limit: args.limit,
+    })?;
     if args.json {
         let hits: Vec<_> = results
             .hits
@@ -55,9 +63,15 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
             })
             .collect();
         let json = serde_json::json!({ "query": args.query, "total": results.total, "hits": hits, "facets": results.facets });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     } else {
-        println!("{} résultat(s) / result(s) pour « {} »", results.total, args.query);
+        println!(
+            "{} résultat(s) / result(s) pour « {} »",
+            results.total, args.query
+        );
         for (i, hit) in results.hits.iter().enumerate() {
             println!("{:>2}. {}  [{}]  {}", i + 1, hit.title, hit.slug, hit.url);
             println!("    {}", hit.summary);

@@ -39,7 +39,12 @@ pub fn run(command: &mut Command) -> Run {
 
 /// `mallette build --root <root> --out <out>`.
 pub fn build(root: &Path, out: &Path) -> Run {
-    run(mallette().arg("build").arg("--root").arg(root).arg("--out").arg(out))
+    run(mallette()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--out")
+        .arg(out))
 }
 
 pub fn read(path: impl AsRef<Path>) -> String {
@@ -71,7 +76,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
         .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
