@@ -33,6 +33,9 @@ pub struct Config {
     /// How many kits the home page lists as newest.
     #[serde(default = "default_recent")]
     pub recent_kits: usize,
+    /// `mallette check` warns about kits not updated for this many days (0 turns it off).
+    #[serde(default = "default_stale")]
+    pub stale_after_days: i64,
 }
 
 fn default_language() -> String {
@@ -46,6 +49,9 @@ fn default_theme() -> String {
 }
 fn default_recent() -> usize {
     6
+}
+fn default_stale() -> i64 {
+    730
 }
 
 impl Config {

@@ -130,6 +130,19 @@ pub enum Problem {
     UnknownTranslationOf {
         slug: String,
     },
+    ImageWithoutAlt,
+    InsecureLink {
+        url: String,
+    },
+    MissingAnchor {
+        target: String,
+        anchor: String,
+        suggestion: Option<String>,
+    },
+    StaleKit {
+        updated: String,
+        days: i64,
+    },
     ExternalImage {
         url: String,
     },
@@ -173,6 +186,10 @@ impl Problem {
             Problem::LinkToSymlink { .. } => "link-to-symlink",
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
             Problem::ExternalImage { .. } => "external-image",
+            Problem::ImageWithoutAlt => "image-without-alt",
+            Problem::InsecureLink { .. } => "insecure-link",
+            Problem::MissingAnchor { .. } => "missing-anchor",
+            Problem::StaleKit { .. } => "stale-kit",
             Problem::Io { .. } => "io",
         }
     }
@@ -385,6 +402,32 @@ impl Problem {
                     format!("`translation_of`: no kit `{slug}`")
                 }
             }
+            Problem::ImageWithoutAlt => pick(
+                fr,
+                "image sans texte alternatif",
+                "image without alternative text",
+            ),
+            Problem::InsecureLink { url } => {
+                if fr {
+                    format!("lien non chiffré `{url}`")
+                } else {
+                    format!("unencrypted link `{url}`")
+                }
+            }
+            Problem::MissingAnchor { target, anchor, .. } => {
+                if fr {
+                    format!("le lien `{target}` vise la section `#{anchor}`, qui n'existe pas")
+                } else {
+                    format!("the link `{target}` points to the section `#{anchor}`, which does not exist")
+                }
+            }
+            Problem::StaleKit { updated, days } => {
+                if fr {
+                    format!("kit non mis à jour depuis {days} jours (dernière mise à jour : {updated})")
+                } else {
+                    format!("kit not updated for {days} days (last update: {updated})")
+                }
+            }
             Problem::ExternalImage { url } => {
                 if fr {
                     format!("l'image `{url}` vient d'un autre site : elle est remplacée par un lien (aucune ressource externe)")
@@ -504,6 +547,32 @@ impl Problem {
                 fr,
                 "voir le modèle de kit : `mallette new \"Titre\"`",
                 "see the kit template: `mallette new \"Title\"`",
+            ),
+            Problem::ImageWithoutAlt => pick(
+                fr,
+                "décrivez l'image entre les crochets : ![Capture de l'écran d'accueil](image.png)",
+                "describe the image between the brackets: ![Home screen capture](image.png)",
+            ),
+            Problem::InsecureLink { url } => {
+                let secure = url.replacen("http://", "https://", 1);
+                if fr {
+                    format!("utilisez `{secure}` si le site le permet")
+                } else {
+                    format!("use `{secure}` if the site supports it")
+                }
+            }
+            Problem::MissingAnchor { suggestion, .. } => with_suggestion(
+                suggestion,
+                pick(
+                    fr,
+                    "l'ancre est le titre de la section en minuscules, sans accents, avec des tirets",
+                    "the anchor is the section title in lower case, without accents, with hyphens",
+                ),
+            ),
+            Problem::StaleKit { .. } => pick(
+                fr,
+                "relisez le kit et mettez à jour `updated`",
+                "review the kit and update `updated`",
             ),
             Problem::ExternalImage { .. } => pick(
                 fr,

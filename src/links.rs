@@ -20,8 +20,8 @@ pub enum LinkKind {
 pub enum Resolved {
     /// External URL, anchor, or anything left as written.
     Unchanged,
-    /// Another document's page URL (fragment kept).
-    Page(String),
+    /// Another document's page URL (fragment kept), with that document's path and the fragment.
+    Page { url: String, document: String, fragment: Option<String> },
     /// A file of `content/` to copy into the site, and its URL.
     Attachment {
         rel_path: String,
@@ -66,9 +66,14 @@ impl LinkResolver for SiteLinks {
             });
         };
         let target = target.trim_end_matches('/').to_string();
+        let page = |document: &str, url: &str| Resolved::Page {
+            url: format!("{}{url}{fragment}", self.base),
+            document: document.to_string(),
+            fragment: fragment.strip_prefix('#').map(str::to_string),
+        };
         if let Some(url) = self.documents.get(&target) {
             if kind == LinkKind::Link {
-                return Resolved::Page(format!("{}{url}{fragment}", self.base));
+                return page(&target, url);
             }
         }
         if self.files.contains(&target) {
@@ -79,8 +84,9 @@ impl LinkResolver for SiteLinks {
             };
         }
         // A link to a kit folder (`../mots-de-passe/`) means its index.md.
-        if let Some(url) = self.documents.get(&format!("{target}/index.md")) {
-            return Resolved::Page(format!("{}{url}{fragment}", self.base));
+        let index = format!("{target}/index.md");
+        if let Some(url) = self.documents.get(&index) {
+            return page(&index, url);
         }
         Resolved::Problem(Problem::LinkTargetMissing {
             target: dest.to_string(),

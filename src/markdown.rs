@@ -32,8 +32,31 @@ pub struct RenderedBody {
     pub text: String,
     /// Files of `content/` this body links to (instance-relative paths), to copy into the site.
     pub attachments: Vec<String>,
+    /// Every id given to a heading (for `#anchor` checks).
+    pub ids: Vec<String>,
+    /// Links with a `#fragment` to a document of the site: (line, column, written target,
+    /// target document's path or None for this document, fragment).
+    pub anchored_links: Vec<AnchoredLink>,
     /// Problems with their 1-based line and column in the file.
-    pub problems: Vec<(usize, usize, Problem, bool)>,
+    pub problems: Vec<(usize, usize, Problem, Severity)>,
+}
+
+/// How serious a problem found while rendering is; `site` decides per command what to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+    /// Only reported by `mallette check` (`http://` links).
+    CheckOnly,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnchoredLink {
+    pub line: usize,
+    pub column: usize,
+    pub written: String,
+    pub document: Option<String>,
+    pub fragment: String,
 }
 
 fn options() -> Options {
@@ -72,6 +95,8 @@ pub fn render(
     let mut heading: Option<(usize, String)> = None;
     // Images replaced by links (external images) must close as links too.
     let mut image_as_link_depth: Vec<bool> = Vec::new();
+    // Alt text of the image being read, and where it started.
+    let mut image_alt: Option<(usize, usize, String)> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -110,6 +135,7 @@ pub fn render(
                             n += 1;
                         }
                         *id = Some(CowStr::from(unique.clone()));
+                        out.ids.push(unique.clone());
                         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                             let level = if level == HeadingLevel::H2 { 2 } else { 3 };
                             out.toc.push(TocEntry {
@@ -159,7 +185,7 @@ pub fn render(
                         Problem::ExternalImage {
                             url: dest_url.to_string(),
                         },
-                        false,
+                        Severity::Warning,
                     ));
                     image_as_link_depth.push(true);
                     events.push(Event::Start(Tag::Link {
@@ -188,6 +214,11 @@ pub fn render(
                 }
             }
             Event::End(TagEnd::Image) => {
+                if let Some((line, column, alt)) = image_alt.take() {
+                    if alt.trim().is_empty() {
+                        out.problems.push((line, column, Problem::ImageWithoutAlt, Severity::Warning));
+                    }
+                }
                 if image_as_link_depth.pop().unwrap_or(false) {
                     events.push(Event::End(TagEnd::Link));
                 } else {
@@ -197,6 +228,9 @@ pub fn render(
             Event::Text(ref text) | Event::Code(ref text) => {
                 if let Some((_, heading_text)) = &mut heading {
                     heading_text.push_str(text);
+                }
+                if let Some((_, _, alt)) = &mut image_alt {
+                    alt.push_str(text);
                 }
                 out.text.push_str(text);
                 events.push(event);
@@ -232,13 +266,24 @@ fn resolve(
 ) -> String {
     match resolver.resolve(rel_path, dest, kind) {
         Resolved::Unchanged => dest.to_string(),
-        Resolved::Page(url) => url,
+        Resolved::Page { url, document, fragment } => {
+            if let Some(fragment) = fragment {
+                out.anchored_links.push(AnchoredLink {
+                    line,
+                    column,
+                    written: dest.to_string(),
+                    document: Some(document),
+                    fragment,
+                });
+            }
+            url
+        }
         Resolved::Attachment { rel_path, url } => {
             out.attachments.push(rel_path);
             url
         }
         Resolved::Problem(problem) => {
-            out.problems.push((line, column, problem, true));
+            out.problems.push((line, column, problem, Severity::Error));
             // Never point at something outside the site: drop the target.
             "#".to_string()
         }

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Lang, Problem};
 use crate::frontmatter::{self, Located};
 use crate::links::SiteLinks;
 use crate::load::{self, Loaded};
-use crate::markdown::{self, RenderedBody};
+use crate::markdown::{self, RenderedBody, Severity as RenderSeverity};
 use crate::model::{Document, KitMeta, Meta, Source, SourceKind};
 use crate::output::Staging;
 use crate::render::{CardView, PageLink, PageView, Renderer, TaxonomyView, TranslationView};
@@ -78,11 +78,14 @@ pub struct AnalyseOptions {
     pub drafts: bool,
     /// Overrides `base_url` of mallette.toml.
     pub base_url: Option<String>,
-    /// Links to missing files are errors (`check`) rather than warnings (`build`): a real
-    /// repository often holds a few dead links, and one should not stop the site from being
-    /// published, but the contributors' gate must catch them. A link that *leaves* `content/` is
-    /// always an error.
-    pub strict_links: bool,
+    /// The contributors' gate (`check`) rather than a build: links to missing files or sections
+    /// are errors rather than warnings (a real repository often holds a few dead links, and one
+    /// should not stop the site from being published, but a pull request must not add any), and
+    /// `http://` links and stale kits are reported. A link that *leaves* `content/` is always an
+    /// error.
+    pub strict: bool,
+    /// With `strict`: warn about kits whose `updated` date is older than this many days.
+    pub stale_after_days: Option<i64>,
 }
 
 /// Load, validate, link and render Markdown; report all content errors at once.
@@ -137,16 +140,25 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         .map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links))
         .collect();
     for (doc, body) in documents.iter().zip(&rendered) {
-        for (line, column, problem, is_error) in &body.problems {
-            let file = Path::new(&doc.rel_path);
-            let is_error = *is_error
-                && (options.strict_links || !matches!(problem, Problem::LinkTargetMissing { .. }));
+        let file = Path::new(&doc.rel_path);
+        for (line, column, problem, severity) in &body.problems {
+            let is_error = match severity {
+                RenderSeverity::Error => options.strict || !matches!(problem, Problem::LinkTargetMissing { .. }),
+                RenderSeverity::Warning => false,
+                RenderSeverity::CheckOnly if options.strict => false,
+                RenderSeverity::CheckOnly => continue,
+            };
             diagnostics.push(if is_error {
                 Diagnostic::error(file, *line, *column, problem.clone())
             } else {
                 Diagnostic::warning(file, *line, *column, problem.clone())
             });
         }
+    }
+    diagnostics.extend(check_anchors(&documents, &rendered, options.strict));
+    if options.strict {
+        let days = options.stale_after_days.unwrap_or(config.stale_after_days);
+        diagnostics.extend(check_stale(&documents, (days > 0).then_some(days), &texts));
     }
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
@@ -222,6 +234,63 @@ fn parse_document(
     })
 }
 
+/// `#section` links, within a document or to another one, must name a heading of the target.
+fn check_anchors(documents: &[Document], rendered: &[RenderedBody], strict: bool) -> Vec<Diagnostic> {
+    let ids_by_path: HashMap<&str, &[String]> =
+        documents.iter().zip(rendered).map(|(d, r)| (d.rel_path.as_str(), r.ids.as_slice())).collect();
+    let mut diagnostics = Vec::new();
+    for (doc, body) in documents.iter().zip(rendered) {
+        for link in &body.anchored_links {
+            let target = link.document.as_deref().unwrap_or(&doc.rel_path);
+            let Some(ids) = ids_by_path.get(target) else { continue };
+            if link.fragment.is_empty() || ids.iter().any(|id| *id == link.fragment) {
+                continue;
+            }
+            let problem = Problem::MissingAnchor {
+                target: link.written.clone(),
+                anchor: link.fragment.clone(),
+                suggestion: crate::diagnostics::closest(&link.fragment, ids.iter().map(String::as_str))
+                    .map(|id| format!("#{id}")),
+            };
+            let file = Path::new(&doc.rel_path);
+            diagnostics.push(if strict {
+                Diagnostic::error(file, link.line, link.column, problem)
+            } else {
+                Diagnostic::warning(file, link.line, link.column, problem)
+            });
+        }
+    }
+    diagnostics
+}
+
+/// Kits whose last update is older than `days` (by `updated`, else `created`).
+fn check_stale(documents: &[Document], days: Option<i64>, texts: &HashMap<String, String>) -> Vec<Diagnostic> {
+    let Some(days) = days else { return Vec::new() };
+    let today = chrono::Local::now().date_naive();
+    documents
+        .iter()
+        .filter_map(|doc| {
+            let kit = doc.kit()?;
+            let updated = kit.updated.or(kit.created)?;
+            let age = (today - updated).num_days();
+            if age <= days {
+                return None;
+            }
+            let key = if kit.updated.is_some() { "updated" } else { "created" };
+            let line = texts
+                .get(&doc.rel_path)
+                .and_then(|t| t.lines().position(|l| l.starts_with(key)))
+                .map_or(1, |i| i + 1);
+            Some(Diagnostic::warning(
+                Path::new(&doc.rel_path),
+                line,
+                1,
+                Problem::StaleKit { updated: updated.to_string(), days: age },
+            ))
+        })
+        .collect()
+}
+
 fn check_unique_urls(documents: &[Document]) -> Vec<Diagnostic> {
     let mut first_by_url: HashMap<&str, &str> = HashMap::new();
     let mut diagnostics = Vec::new();
@@ -292,7 +361,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         &AnalyseOptions {
             drafts: options.drafts,
             base_url: options.base_url.clone(),
-            strict_links: false,
+            strict: false,
+            stale_after_days: None,
         },
     )?;
     let staging = Staging::new(&options.root, &options.out)?;
