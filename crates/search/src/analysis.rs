@@ -128,11 +128,10 @@ const STOP_WORDS: &[&str] = &[
     "du", "elle", "elles", "en", "est", "et", "eux", "il", "ils", "j", "je", "l", "la", "le",
     "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "mes", "moi", "mon", "n", "ne", "nos",
     "notre", "nous", "on", "ou", "par", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son",
-    "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre",
-    "vous", "y",
-    // English.
-    "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "its", "of",
-    "or", "the", "this", "that", "to", "with",
+    "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous",
+    "y", // English.
+    "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "its", "of", "or",
+    "the", "this", "that", "to", "with",
 ];
 
 /// Whether a folded word is a stop word (see [`STOP_WORDS`]).
@@ -152,7 +151,10 @@ mod tests {
     fn french_folds_then_stems() {
         assert_eq!(all(french(), "données"), all(french(), "donnees"));
         assert_eq!(all(french(), "navigateurs"), all(french(), "navigateur"));
-        assert_eq!(all(french(), "Mots de passe"), all(french(), "mot de passe"));
+        assert_eq!(
+            all(french(), "Mots de passe"),
+            all(french(), "mot de passe")
+        );
         assert_eq!(all(folded(), "L'Éducation"), vec!["l", "education"]);
     }
 

@@ -61,10 +61,32 @@ pub fn write_index(docs: &[SearchDoc], dir: &Path) -> Result<()> {
     for lock in [".tantivy-writer.lock", ".tantivy-meta.lock"] {
         let path = dir.join(lock);
         if path.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("removing {}", path.display()))?;
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
     }
+    make_world_readable(dir)?;
+    Ok(())
+}
+
+/// tantivy writes `meta.json` and `.managed.json` with mode 0600; the index is published as
+/// static files, which a web server running as another user must be able to read.
+#[cfg(unix)]
+fn make_world_readable(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let mut perms = std::fs::metadata(&path)?.permissions();
+        if perms.mode() & 0o044 != 0o044 {
+            perms.set_mode(perms.mode() | 0o644);
+            std::fs::set_permissions(&path, perms)
+                .with_context(|| format!("setting permissions of {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_world_readable(_dir: &Path) -> Result<()> {
     Ok(())
 }
 
@@ -91,7 +113,7 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     doc.add_text(f.url, &d.url);
     doc.add_text(f.title, &d.title);
     doc.add_text(f.summary, &d.summary);
-    doc.add_text(f.excerpt, schema::truncate_at_boundary(&d.body, EXCERPT_BYTES));
+    doc.add_text(f.excerpt, truncate_at_boundary(&d.body, EXCERPT_BYTES));
 
     let (title, summary, body) = match Family::of(&d.language) {
         Family::French => (Some(f.title_fr), Some(f.summary_fr), Some(f.body_fr)),
@@ -107,7 +129,13 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     doc.add_text(f.text_raw, &d.summary);
     doc.add_text(f.text_raw, &d.body);
 
-    let single = |v: &str| if v.is_empty() { vec![] } else { vec![v.to_string()] };
+    let single = |v: &str| {
+        if v.is_empty() {
+            vec![]
+        } else {
+            vec![v.to_string()]
+        }
+    };
     let values: [Vec<String>; 9] = [
         d.themes.clone(),
         d.audiences.clone(),
@@ -137,4 +165,36 @@ fn sort_key(title: &str) -> String {
         .map(|t| t.text)
         .collect();
     words.join(" ")
+}
+
+/// Cuts a string to at most `max` bytes at a char boundary (preferably at a whitespace).
+fn truncate_at_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    match s[..end].rfind(char::is_whitespace) {
+        Some(ws) if ws > max / 2 => &s[..ws],
+        _ => &s[..end],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation() {
+        assert_eq!(truncate_at_boundary("héhé", 2), "h");
+        assert_eq!(truncate_at_boundary("abc def ghi", 9), "abc def");
+        assert_eq!(truncate_at_boundary("abc", 9), "abc");
+    }
+
+    #[test]
+    fn sort_keys_fold() {
+        assert_eq!(sort_key("Éduquer  l'œil"), "eduquer l oeil");
+    }
 }

@@ -112,6 +112,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 pub use tantivy;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::{Directory, Index, IndexReader, ReloadPolicy};
 
 #[cfg(feature = "native")]
@@ -208,19 +209,92 @@ impl Searcher {
     }
 }
 
-/// Opens an index written by [`write_index`] in `dir` (native, memory-mapped).
+/// Opens an index written by [`write_index`] in `dir` (native, memory-mapped). The directory is
+/// only read: nothing is written there (not even tantivy's lock file), so it may be read-only or
+/// already published.
 #[cfg(feature = "native")]
 pub fn open_index(dir: &std::path::Path) -> Result<Searcher> {
-    let index = Index::open_in_dir(dir)
+    let mmap = tantivy::directory::MmapDirectory::open(dir)
         .with_context(|| format!("opening search index {}", dir.display()))?;
-    Searcher::from_index(index)
+    open_directory(ReadOnlyDirectory(mmap))
+        .with_context(|| format!("opening search index {}", dir.display()))
 }
 
 /// Opens an index over any tantivy [`Directory`] — e.g. a read-only directory over bytes fetched
-/// by a browser. Needs no file system and starts no thread.
+/// by a browser. Needs no file system and starts no thread. Wrap the directory in
+/// [`ReadOnlyDirectory`] unless it accepts tantivy's lock file.
 pub fn open_directory(dir: impl Into<Box<dyn Directory>>) -> Result<Searcher> {
     let index = Index::open(dir).context("opening search index")?;
     Searcher::from_index(index)
+}
+
+/// Wraps a [`Directory`] so that tantivy only reads it: locks are no-ops (a reader takes the meta
+/// lock, which on a file system creates `.tantivy-meta.lock`), writes and deletions fail, nothing
+/// is watched. Reading an index needs nothing more.
+#[derive(Debug, Clone)]
+pub struct ReadOnlyDirectory<D>(pub D);
+
+impl<D: Directory + Clone> Directory for ReadOnlyDirectory<D> {
+    fn get_file_handle(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &std::path::Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: std::sync::Arc::new(read_only()),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &std::path::Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<tantivy::directory::WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: std::sync::Arc::new(read_only()),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &std::path::Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, _path: &std::path::Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(read_only())
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(
+        &self,
+        _lock: &tantivy::directory::Lock,
+    ) -> Result<tantivy::directory::DirectoryLock, LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(
+        &self,
+        _callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        Ok(tantivy::directory::WatchHandle::empty())
+    }
+}
+
+fn read_only() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        "the search index is opened read-only",
+    )
 }
 
 #[cfg(all(test, feature = "native"))]

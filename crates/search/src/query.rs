@@ -96,7 +96,10 @@ fn term_query(f: &Fields, t: &QTerm) -> Box<dyn TQuery> {
     ];
     for (stem, fields) in stemmed {
         let Some(stem) = stem else { continue };
-        for (field, boost) in fields.into_iter().zip([TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST]) {
+        for (field, boost) in fields
+            .into_iter()
+            .zip([TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST])
+        {
             let tq = TermQuery::new(
                 Term::from_field_text(field, stem),
                 IndexRecordOption::WithFreqs,
@@ -440,7 +443,10 @@ mod tests {
 
     #[test]
     fn stop_words_dropped_unless_alone() {
-        let t: Vec<String> = parse_text("mot de pase ").into_iter().map(|t| t.folded).collect();
+        let t: Vec<String> = parse_text("mot de pase ")
+            .into_iter()
+            .map(|t| t.folded)
+            .collect();
         assert_eq!(t, vec!["mot", "pase"]);
         let t: Vec<String> = parse_text("de la").into_iter().map(|t| t.folded).collect();
         assert_eq!(t, vec!["de", "la"]);

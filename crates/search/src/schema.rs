@@ -80,6 +80,8 @@ pub(crate) struct Fields {
     /// In the order of [`FACETS`].
     pub facets: [Field; 9],
     pub duration_minutes: Field,
+    /// Written by the indexer; the query side reads the fast column by name ([`TITLE_SORT`]).
+    #[cfg_attr(not(feature = "native"), allow(dead_code))]
     pub title_sort: Field,
 }
 
@@ -154,21 +156,6 @@ impl Fields {
     }
 }
 
-/// Cuts a string to at most `max` bytes at a char boundary (preferably at a whitespace).
-pub(crate) fn truncate_at_boundary(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    match s[..end].rfind(char::is_whitespace) {
-        Some(ws) if ws > max / 2 => &s[..ws],
-        _ => &s[..end],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,12 +174,5 @@ mod tests {
     #[test]
     fn schema_resolves() {
         Fields::resolve(&build_schema()).unwrap();
-    }
-
-    #[test]
-    fn truncation() {
-        assert_eq!(truncate_at_boundary("héhé", 2), "h");
-        assert_eq!(truncate_at_boundary("abc def ghi", 9), "abc def");
-        assert_eq!(truncate_at_boundary("abc", 9), "abc");
     }
 }

@@ -112,8 +112,8 @@ fn within_distance(a: &str, b: &str, max: usize) -> bool {
     }
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
-    for j in 0..=b.len() {
-        d[j] = j;
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         d[i * w] = i;
@@ -227,14 +227,20 @@ mod tests {
     #[test]
     fn marks_stems_folds_and_typos() {
         assert_eq!(
-            snip("Les navigateurs <web> & Thunderbird.", "navigateur thunderbrid "),
+            snip(
+                "Les navigateurs <web> & Thunderbird.",
+                "navigateur thunderbrid "
+            ),
             "Les <mark>navigateurs</mark> &lt;web&gt; &amp; <mark>Thunderbird</mark>."
         );
         assert_eq!(
             snip("Protéger ses données", "donnees "),
             "Protéger ses <mark>données</mark>"
         );
-        assert_eq!(snip("Un mot de passe", "mot de pase "), "Un <mark>mot</mark> de <mark>passe</mark>");
+        assert_eq!(
+            snip("Un mot de passe", "mot de pase "),
+            "Un <mark>mot</mark> de <mark>passe</mark>"
+        );
     }
 
     #[test]

@@ -265,22 +265,21 @@ fn filters_or_within_and_across_fields() {
         ))
         .unwrap();
     assert_eq!(slugs(&r), vec!["donnees-personnelles"]);
-    let r = s
-        .search(&q("", &[("materials", "smartphone")]))
-        .unwrap();
+    let r = s.search(&q("", &[("materials", "smartphone")])).unwrap();
     assert_eq!(slugs(&r), vec!["navigateur"]);
     let r = s.search(&q("", &[("competences", "pix:4.1")])).unwrap();
     assert_eq!(slugs(&r), vec!["mots-de-passe"]);
     let r = s.search(&q("", &[("language", "en")])).unwrap();
     assert_eq!(slugs(&r), vec!["passwords-en"]);
     let r = s
-        .search(&q("", &[("accessibility", "facile-a-lire"), ("formats", "jeu")]))
+        .search(&q(
+            "",
+            &[("accessibility", "facile-a-lire"), ("formats", "jeu")],
+        ))
         .unwrap();
     assert_eq!(slugs(&r), vec!["cookies"]);
     // Text and filters together.
-    let r = s
-        .search(&q("passe", &[("audiences", "seniors")]))
-        .unwrap();
+    let r = s.search(&q("passe", &[("audiences", "seniors")])).unwrap();
     assert_eq!(slugs(&r), vec!["mots-de-passe"]);
     // Unknown value: nothing; unknown field: an error.
     assert_eq!(s.search(&q("", &[("level", "expert")])).unwrap().total, 0);
@@ -409,11 +408,25 @@ fn written_index_is_one_segment_and_rewritable() {
     assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
     drop(index);
     for entry in std::fs::read_dir(&path).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
         assert!(!name.ends_with(".lock"), "{name}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = entry.metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o044, 0o044, "{name} is not world-readable");
+        }
     }
     let s = open_index(&path).unwrap();
     assert_eq!(s.num_docs(), 2);
+    s.search(&q("thunderbird", &[])).unwrap();
+    drop(s);
+    // Reading left nothing behind (no lock file).
+    for entry in std::fs::read_dir(&path).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(!name.ends_with(".lock"), "{name} after reading");
+    }
     // A non-empty directory that is not an index is refused.
     let other = dir.path().join("other");
     std::fs::create_dir(&other).unwrap();
@@ -435,6 +448,7 @@ fn open_directory_from_bytes_in_ram() {
     let dir = tempfile::tempdir().unwrap();
     write_index(&corpus(), dir.path()).unwrap();
     let ram = RamDirectory::create();
+    let _ = ReadOnlyDirectory(ram.clone()); // the wrapper accepts any cloneable Directory
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
@@ -442,9 +456,9 @@ fn open_directory_from_bytes_in_ram() {
             continue;
         }
         let bytes = std::fs::read(entry.path()).unwrap();
-        ram.atomic_write(std::path::Path::new(&name), &bytes).unwrap();
+        ram.atomic_write(std::path::Path::new(&name), &bytes)
+            .unwrap();
     }
     let s = open_directory(ram).unwrap();
     assert_eq!(top(&s, "cokies"), "cookies");
 }
-
