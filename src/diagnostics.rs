@@ -423,7 +423,9 @@ impl Problem {
             }
             Problem::StaleKit { updated, days } => {
                 if fr {
-                    format!("kit non mis à jour depuis {days} jours (dernière mise à jour : {updated})")
+                    format!(
+                        "kit non mis à jour depuis {days} jours (dernière mise à jour : {updated})"
+                    )
                 } else {
                     format!("kit not updated for {days} days (last update: {updated})")
                 }

@@ -21,7 +21,11 @@ pub enum Resolved {
     /// External URL, anchor, or anything left as written.
     Unchanged,
     /// Another document's page URL (fragment kept), with that document's path and the fragment.
-    Page { url: String, document: String, fragment: Option<String> },
+    Page {
+        url: String,
+        document: String,
+        fragment: Option<String>,
+    },
     /// A file of `content/` to copy into the site, and its URL.
     Attachment {
         rel_path: String,

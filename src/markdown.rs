@@ -155,6 +155,25 @@ pub fn render(
                 id,
             }) => {
                 let (line, column) = position(range.start);
+                if dest_url.starts_with("http://") {
+                    out.problems.push((
+                        line,
+                        column,
+                        Problem::InsecureLink {
+                            url: dest_url.to_string(),
+                        },
+                        Severity::CheckOnly,
+                    ));
+                }
+                if let Some(fragment) = dest_url.strip_prefix('#') {
+                    out.anchored_links.push(AnchoredLink {
+                        line,
+                        column,
+                        written: dest_url.to_string(),
+                        document: None,
+                        fragment: fragment.to_string(),
+                    });
+                }
                 let dest = resolve(
                     &dest_url,
                     rel_path,
@@ -178,6 +197,7 @@ pub fn render(
                 id,
             }) => {
                 let (line, column) = position(range.start);
+                image_alt = Some((line, column, String::new()));
                 if is_external(&dest_url) {
                     out.problems.push((
                         line,
@@ -216,7 +236,12 @@ pub fn render(
             Event::End(TagEnd::Image) => {
                 if let Some((line, column, alt)) = image_alt.take() {
                     if alt.trim().is_empty() {
-                        out.problems.push((line, column, Problem::ImageWithoutAlt, Severity::Warning));
+                        out.problems.push((
+                            line,
+                            column,
+                            Problem::ImageWithoutAlt,
+                            Severity::Warning,
+                        ));
                     }
                 }
                 if image_as_link_depth.pop().unwrap_or(false) {
@@ -266,7 +291,11 @@ fn resolve(
 ) -> String {
     match resolver.resolve(rel_path, dest, kind) {
         Resolved::Unchanged => dest.to_string(),
-        Resolved::Page { url, document, fragment } => {
+        Resolved::Page {
+            url,
+            document,
+            fragment,
+        } => {
             if let Some(fragment) = fragment {
                 out.anchored_links.push(AnchoredLink {
                     line,

@@ -143,7 +143,9 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         let file = Path::new(&doc.rel_path);
         for (line, column, problem, severity) in &body.problems {
             let is_error = match severity {
-                RenderSeverity::Error => options.strict || !matches!(problem, Problem::LinkTargetMissing { .. }),
+                RenderSeverity::Error => {
+                    options.strict || !matches!(problem, Problem::LinkTargetMissing { .. })
+                }
                 RenderSeverity::Warning => false,
                 RenderSeverity::CheckOnly if options.strict => false,
                 RenderSeverity::CheckOnly => continue,
@@ -235,22 +237,34 @@ fn parse_document(
 }
 
 /// `#section` links, within a document or to another one, must name a heading of the target.
-fn check_anchors(documents: &[Document], rendered: &[RenderedBody], strict: bool) -> Vec<Diagnostic> {
-    let ids_by_path: HashMap<&str, &[String]> =
-        documents.iter().zip(rendered).map(|(d, r)| (d.rel_path.as_str(), r.ids.as_slice())).collect();
+fn check_anchors(
+    documents: &[Document],
+    rendered: &[RenderedBody],
+    strict: bool,
+) -> Vec<Diagnostic> {
+    let ids_by_path: HashMap<&str, &[String]> = documents
+        .iter()
+        .zip(rendered)
+        .map(|(d, r)| (d.rel_path.as_str(), r.ids.as_slice()))
+        .collect();
     let mut diagnostics = Vec::new();
     for (doc, body) in documents.iter().zip(rendered) {
         for link in &body.anchored_links {
             let target = link.document.as_deref().unwrap_or(&doc.rel_path);
-            let Some(ids) = ids_by_path.get(target) else { continue };
+            let Some(ids) = ids_by_path.get(target) else {
+                continue;
+            };
             if link.fragment.is_empty() || ids.iter().any(|id| *id == link.fragment) {
                 continue;
             }
             let problem = Problem::MissingAnchor {
                 target: link.written.clone(),
                 anchor: link.fragment.clone(),
-                suggestion: crate::diagnostics::closest(&link.fragment, ids.iter().map(String::as_str))
-                    .map(|id| format!("#{id}")),
+                suggestion: crate::diagnostics::closest(
+                    &link.fragment,
+                    ids.iter().map(String::as_str),
+                )
+                .map(|id| format!("#{id}")),
             };
             let file = Path::new(&doc.rel_path);
             diagnostics.push(if strict {
@@ -264,7 +278,11 @@ fn check_anchors(documents: &[Document], rendered: &[RenderedBody], strict: bool
 }
 
 /// Kits whose last update is older than `days` (by `updated`, else `created`).
-fn check_stale(documents: &[Document], days: Option<i64>, texts: &HashMap<String, String>) -> Vec<Diagnostic> {
+fn check_stale(
+    documents: &[Document],
+    days: Option<i64>,
+    texts: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
     let Some(days) = days else { return Vec::new() };
     let today = chrono::Local::now().date_naive();
     documents
@@ -276,7 +294,11 @@ fn check_stale(documents: &[Document], days: Option<i64>, texts: &HashMap<String
             if age <= days {
                 return None;
             }
-            let key = if kit.updated.is_some() { "updated" } else { "created" };
+            let key = if kit.updated.is_some() {
+                "updated"
+            } else {
+                "created"
+            };
             let line = texts
                 .get(&doc.rel_path)
                 .and_then(|t| t.lines().position(|l| l.starts_with(key)))
@@ -285,7 +307,10 @@ fn check_stale(documents: &[Document], days: Option<i64>, texts: &HashMap<String
                 Path::new(&doc.rel_path),
                 line,
                 1,
-                Problem::StaleKit { updated: updated.to_string(), days: age },
+                Problem::StaleKit {
+                    updated: updated.to_string(),
+                    days: age,
+                },
             ))
         })
         .collect()

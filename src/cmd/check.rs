@@ -33,13 +33,27 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
-    let options = AnalyseOptions { drafts: true, base_url: None, strict: true, stale_after_days: args.stale_after_days };
+    let options = AnalyseOptions {
+        drafts: true,
+        base_url: None,
+        strict: true,
+        stale_after_days: args.stale_after_days,
+    };
     let (diagnostics, sources, lang, checked) = match site::analyse(&root, &options) {
         Ok(analysis) => {
             let lang = Lang::from_code(&analysis.config.language);
-            (analysis.warnings, analysis.sources, lang, Some(analysis.documents.len()))
+            (
+                analysis.warnings,
+                analysis.sources,
+                lang,
+                Some(analysis.documents.len()),
+            )
         }
-        Err(Failure::Content { diagnostics, sources, lang }) => (diagnostics, sources, lang, None),
+        Err(Failure::Content {
+            diagnostics,
+            sources,
+            lang,
+        }) => (diagnostics, sources, lang, None),
         Err(fatal) => return Err(fatal),
     };
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -48,8 +62,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             eprint!("{}", render_diagnostics(&diagnostics, &sources, lang));
             let warnings = diagnostics.len() - errors;
             match (checked, lang) {
-                (Some(n), Lang::Fr) => eprintln!("{n} fichiers vérifiés : aucune erreur, {warnings} avertissement(s)."),
-                (Some(n), Lang::En) => eprintln!("{n} files checked: no error, {warnings} warning(s)."),
+                (Some(n), Lang::Fr) => {
+                    eprintln!("{n} fichiers vérifiés : aucune erreur, {warnings} avertissement(s).")
+                }
+                (Some(n), Lang::En) => {
+                    eprintln!("{n} files checked: no error, {warnings} warning(s).")
+                }
                 (None, Lang::Fr) => eprintln!("\n{errors} erreur(s), {warnings} avertissement(s)."),
                 (None, Lang::En) => eprintln!("\n{errors} error(s), {warnings} warning(s)."),
             }
@@ -57,12 +75,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         Format::Github => print!("{}", github(&diagnostics, lang)),
         Format::Json => println!("{}", json(&diagnostics, &sources, lang)),
     }
-    Ok(if errors > 0 { ExitCode::from(super::EXIT_CONTENT) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(super::EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// GitHub Actions workflow commands: one `::error …::message` line per diagnostic.
 pub fn github(diagnostics: &[Diagnostic], lang: Lang) -> String {
-    let escape_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     diagnostics
         .iter()

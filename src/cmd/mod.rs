@@ -10,6 +10,7 @@ use crate::site::{print_diagnostics, Failure};
 
 mod build;
 mod check;
+mod scaffold;
 mod search;
 mod serve;
 
@@ -38,6 +39,10 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Build, serve on 127.0.0.1 and rebuild on every change (live reload)
     Serve(serve::ServeArgs),
+    /// Create a new kit from the template
+    New(scaffold::NewArgs),
+    /// Create a new instance (settings, example kits, contributing guide, CI workflows)
+    Init(scaffold::InitArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -46,6 +51,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Search(args) => search::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::New(args) => scaffold::run_new(args),
+        Command::Init(args) => scaffold::run_init(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,51 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::scaffold;
+use crate::site::Failure;
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// Title of the kit, e.g. "Repérer une fausse information"
+    pub title: String,
+    /// Theme of the kit (a slug of the themes vocabulary)
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Create a folder kit (content/kits/<slug>/index.md) to hold attachments
+    #[arg(long)]
+    pub folder: bool,
+    /// Instance folder
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+pub fn run_new(args: NewArgs) -> Result<ExitCode, Failure> {
+    let root = super::root_or_default(args.root);
+    let path = scaffold::new_kit(&root, &args.title, args.theme.as_deref(), args.folder)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder of the new instance (must not exist or be empty)
+    pub dir: PathBuf,
+    /// Name of the wiki
+    #[arg(long, default_value = "Fiches ateliers de notre réseau")]
+    pub name: String,
+}
+
+pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
+    let files = scaffold::init(&args.dir, &args.name)?;
+    for file in &files {
+        println!("{}", file.display());
+    }
+    eprintln!(
+        "Instance créée dans {} : `cd {}` puis `mallette serve --open` pour la prévisualiser.",
+        args.dir.display(),
+        args.dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
