@@ -20,6 +20,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod git;
 pub mod links;
 pub mod load;
 pub mod markdown;

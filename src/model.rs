@@ -99,6 +99,8 @@ pub struct Document {
     pub body_line: usize,
     /// Site-relative URL path without leading slash (`kits/x/`, `en/kits/x/`).
     pub url_path: String,
+    /// Authors of the commits touching the file (empty without Git).
+    pub contributors: Vec<String>,
 }
 
 impl Document {

@@ -364,7 +364,7 @@ impl<'a> Renderer<'a> {
             },
             attribution,
             authors: kit.authors.clone(),
-            contributors: Vec::new(),
+            contributors: doc.contributors.clone(),
             created: self.date(kit.created),
             body_html,
             toc,

@@ -108,15 +108,27 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         .map(|s| (s.rel_path.clone(), s.text.clone()))
         .collect();
 
-    // Validate every file in parallel.
-    let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
-        .par_iter()
-        .map(|source| parse_document(source, &config, &vocabularies))
-        .collect();
+    // Validate every file in parallel, while git reads the history.
+    let (results, history) = rayon::join(
+        || -> Vec<Result<Document, Vec<Diagnostic>>> {
+            sources
+                .par_iter()
+                .map(|source| parse_document(source, &config, &vocabularies))
+                .collect()
+        },
+        || crate::git::History::read(root),
+    );
     let mut documents = Vec::new();
     for result in results {
         match result {
-            Ok(doc) => documents.push(doc),
+            Ok(mut doc) => {
+                let file_history = history.of(&doc.rel_path);
+                if let Meta::Kit(kit) = &mut doc.meta {
+                    kit.updated = kit.updated.or(file_history.last_commit);
+                }
+                doc.contributors = file_history.authors;
+                documents.push(doc);
+            }
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }
@@ -233,6 +245,7 @@ fn parse_document(
         body: split.body.to_string(),
         body_line: split.body_line,
         url_path,
+        contributors: Vec::new(),
     })
 }
 
