@@ -19,6 +19,7 @@
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod feeds;
 pub mod frontmatter;
 pub mod git;
 pub mod links;

@@ -695,6 +695,51 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
     })?;
     written += to_copy.len();
 
+    // Feed, sitemap and catalog.
+    let site_url = crate::feeds::site_url(config);
+    let absolute = |url_path: &str| format!("{site_url}{url_path}");
+    let published: Vec<crate::feeds::PublishedKit> = kits
+        .iter()
+        .map(|k| crate::feeds::PublishedKit {
+            slug: &k.doc.slug,
+            url: absolute(&k.doc.url_path),
+            kit: k.kit,
+            translations: kits
+                .iter()
+                .filter(|o| o.group == k.group && o.doc.url_path != k.doc.url_path)
+                .map(|o| (o.kit.language.clone(), absolute(&o.doc.url_path)))
+                .collect(),
+        })
+        .collect();
+    let listed_published: Vec<crate::feeds::PublishedKit> = published
+        .iter()
+        .zip(&kits)
+        .filter(|(_, k)| k.listed)
+        .map(|(p, _)| crate::feeds::PublishedKit {
+            slug: p.slug,
+            url: p.url.clone(),
+            kit: p.kit,
+            translations: p.translations.clone(),
+        })
+        .collect();
+    staging.write("feed.xml", crate::feeds::atom(config, &listed_published).as_bytes())?;
+    staging.write("catalog.json", crate::feeds::catalog(config, &published).as_bytes())?;
+    let mut sitemap_urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![(absolute(""), None)];
+    sitemap_urls.extend(kits.iter().map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))));
+    sitemap_urls.extend(
+        analysis.documents.iter().filter(|a| a.doc.kit().is_none()).map(|a| (absolute(&a.doc.url_path), None)),
+    );
+    for (file, _) in &pages {
+        if let Some(dir) = file.strip_suffix("index.html") {
+            let is_browse = TAXONOMIES.iter().any(|t| dir.starts_with(&format!("{}/", t.key))) || dir == "kits/";
+            if is_browse {
+                sitemap_urls.push((absolute(dir), None));
+            }
+        }
+    }
+    staging.write("sitemap.xml", crate::feeds::sitemap(&sitemap_urls).as_bytes())?;
+    written += 3;
+
     // Search index.
     let search_docs: Vec<mallette_search::SearchDoc> = kits
         .iter()
