@@ -32,11 +32,16 @@ pub fn site_url(config: &Config) -> String {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn rfc3339(date: Option<NaiveDate>) -> String {
-    date.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    date.map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 /// Atom feed of the newest kits (by last update), at most 50.
@@ -51,41 +56,81 @@ pub fn atom(config: &Config, kits: &[PublishedKit]) -> String {
     let newest = sorted.first().and_then(|k| k.kit.updated.or(k.kit.created));
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml_escape(&config.language)));
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&config.language)
+    ));
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
     if !config.description.is_empty() {
-        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&config.description)));
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(&config.description)
+        ));
     }
     let id = |url: &str| {
         if url.contains("://") {
             url.to_string()
         } else {
             // Atom ids must be absolute IRIs; without a host in base_url, name the wiki instead.
-            format!("urn:mallette:{}:{}", crate::validate::slugify(&config.title), url.trim_matches('/').replace('/', ":"))
+            format!(
+                "urn:mallette:{}:{}",
+                crate::validate::slugify(&config.title),
+                url.trim_matches('/').replace('/', ":")
+            )
         }
     };
     xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&id(&site))));
-    xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&site)));
-    xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n", xml_escape(&site)));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&site)
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
+        xml_escape(&site)
+    ));
     xml.push_str(&format!("  <updated>{}</updated>\n", rfc3339(newest)));
-    xml.push_str(&format!("  <generator>mallette {}</generator>\n", env!("CARGO_PKG_VERSION")));
+    xml.push_str(&format!(
+        "  <generator>mallette {}</generator>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
     for k in sorted {
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&k.kit.title)));
+        xml.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml_escape(&k.kit.title)
+        ));
         xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&id(&k.url))));
-        xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&k.url)));
-        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(k.kit.updated.or(k.kit.created))));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&k.url)
+        ));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            rfc3339(k.kit.updated.or(k.kit.created))
+        ));
         if let Some(created) = k.kit.created {
-            xml.push_str(&format!("    <published>{}</published>\n", rfc3339(Some(created))));
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                rfc3339(Some(created))
+            ));
         }
         for author in &k.kit.authors {
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));
+            xml.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                xml_escape(author)
+            ));
         }
         for theme in &k.kit.themes {
             xml.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(theme)));
         }
-        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&k.kit.summary)));
-        xml.push_str(&format!("    <rights>{}</rights>\n", xml_escape(&license_info(&k.kit.license).0)));
+        xml.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&k.kit.summary)
+        ));
+        xml.push_str(&format!(
+            "    <rights>{}</rights>\n",
+            xml_escape(&license_info(&k.kit.license).0)
+        ));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -185,7 +230,10 @@ pub fn catalog(config: &Config, kits: &[PublishedKit]) -> String {
                 audiences: &k.kit.audiences,
                 level: &k.kit.level,
                 duration_minutes: k.kit.duration_minutes,
-                participants: k.kit.participants.map(|(min, max)| CatalogParticipants { min, max }),
+                participants: k
+                    .kit
+                    .participants
+                    .map(|(min, max)| CatalogParticipants { min, max }),
                 formats: &k.kit.formats,
                 materials: &k.kit.materials,
                 competences: &k.kit.competences,
@@ -193,7 +241,11 @@ pub fn catalog(config: &Config, kits: &[PublishedKit]) -> String {
                 accessibility: &k.kit.accessibility,
                 created: k.kit.created.map(|d| d.to_string()),
                 updated: k.kit.updated.map(|d| d.to_string()),
-                translations: k.translations.iter().map(|(language, url)| CatalogTranslation { language, url }).collect(),
+                translations: k
+                    .translations
+                    .iter()
+                    .map(|(language, url)| CatalogTranslation { language, url })
+                    .collect(),
             })
             .collect(),
     };

@@ -722,22 +722,41 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
             translations: p.translations.clone(),
         })
         .collect();
-    staging.write("feed.xml", crate::feeds::atom(config, &listed_published).as_bytes())?;
-    staging.write("catalog.json", crate::feeds::catalog(config, &published).as_bytes())?;
+    staging.write(
+        "feed.xml",
+        crate::feeds::atom(config, &listed_published).as_bytes(),
+    )?;
+    staging.write(
+        "catalog.json",
+        crate::feeds::catalog(config, &published).as_bytes(),
+    )?;
     let mut sitemap_urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![(absolute(""), None)];
-    sitemap_urls.extend(kits.iter().map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))));
     sitemap_urls.extend(
-        analysis.documents.iter().filter(|a| a.doc.kit().is_none()).map(|a| (absolute(&a.doc.url_path), None)),
+        kits.iter()
+            .map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))),
+    );
+    sitemap_urls.extend(
+        analysis
+            .documents
+            .iter()
+            .filter(|a| a.doc.kit().is_none())
+            .map(|a| (absolute(&a.doc.url_path), None)),
     );
     for (file, _) in &pages {
         if let Some(dir) = file.strip_suffix("index.html") {
-            let is_browse = TAXONOMIES.iter().any(|t| dir.starts_with(&format!("{}/", t.key))) || dir == "kits/";
+            let is_browse = TAXONOMIES
+                .iter()
+                .any(|t| dir.starts_with(&format!("{}/", t.key)))
+                || dir == "kits/";
             if is_browse {
                 sitemap_urls.push((absolute(dir), None));
             }
         }
     }
-    staging.write("sitemap.xml", crate::feeds::sitemap(&sitemap_urls).as_bytes())?;
+    staging.write(
+        "sitemap.xml",
+        crate::feeds::sitemap(&sitemap_urls).as_bytes(),
+    )?;
     written += 3;
 
     // Search index.

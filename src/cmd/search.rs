@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::Write as _;
+
 use anyhow::Context as _;
 use clap::Args;
 
@@ -50,6 +52,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         filters,
         limit: args.limit,
     })?;
+    let mut out = std::io::stdout().lock();
     if args.json {
         let hits: Vec<_> = results
             .hits
@@ -63,18 +66,32 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
             })
             .collect();
         let json = serde_json::json!({ "query": args.query, "total": results.total, "hits": hits, "facets": results.facets });
-        println!(
+        let _ = writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&json).unwrap_or_default()
         );
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "{} résultat(s) / result(s) pour « {} »",
             results.total, args.query
         );
         for (i, hit) in results.hits.iter().enumerate() {
-            println!("{:>2}. {}  [{}]  {}", i + 1, hit.title, hit.slug, hit.url);
-            println!("    {}", hit.summary);
+            // A closed pipe (`| head`) ends the listing quietly.
+            if writeln!(
+                out,
+                "{:>2}. {}  [{}]  {}\n    {}",
+                i + 1,
+                hit.title,
+                hit.slug,
+                hit.url,
+                hit.summary
+            )
+            .is_err()
+            {
+                break;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
