@@ -376,8 +376,21 @@ fn first_str(doc: &TantivyDocument, field: Field) -> String {
 /// Runs a [`Query`] (see the crate doc for the semantics).
 pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
     let filters = group_filters(&q.filters)?;
-    let terms = parse_text(&q.text);
+    let mut terms = parse_text(&q.text);
     let searcher = s.reader.searcher();
+    // Typo tolerance is for words the index does not know: a word that occurs as typed is not
+    // expanded (`page` does not also fetch `pas`, `base`, `passe`; `securite` not `securise`).
+    for t in &mut terms {
+        if t.fuzzy > 0 {
+            let mut known = false;
+            for field in [s.fields.title_raw, s.fields.text_raw] {
+                known |= searcher.doc_freq(&Term::from_field_text(field, &t.folded))? > 0;
+            }
+            if known {
+                t.fuzzy = 0;
+            }
+        }
+    }
     let collector = |order| FacetCollector {
         filters: filters.clone(),
         order,

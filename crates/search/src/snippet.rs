@@ -3,8 +3,8 @@
 //!
 //! Kept cheap on purpose (snippet generation dominates query time when whole bodies are
 //! re-tokenised): only the stored excerpt (the first [`crate::schema::EXCERPT_BYTES`] of the body)
-//! is scanned, once with the folded analyzer and once with the document language's stemmer, and a
-//! token is marked when
+//! is scanned once with the folded analyzer (a token is stemmed with the document language's
+//! stemmer only when it starts like a query stem), and a token is marked when
 //! - its stem equals the query word's stem (`navigateurs` marks `navigateur`), or
 //! - its folded form equals the query word's folded form (`donnees` marks `données`), or
 //! - it is within the query word's typo distance (`thunderbrid` marks `Thunderbird`; only tokens of
@@ -15,7 +15,7 @@
 //! matches, then the earliest; it starts a little before its first match, on a word boundary.
 //! Whitespace runs (newlines of the plain-text body) are collapsed to one space.
 
-use crate::analysis::{self, Family, Tok};
+use crate::analysis::{self, Family};
 use crate::query::QTerm;
 
 /// Approximate snippet length in bytes.
@@ -33,7 +33,7 @@ pub(crate) fn snippet_html(text: &str, family: Family, terms: &[QTerm]) -> Strin
     let matches = find_matches(text, family, terms);
     let (start, end) = window(text, &matches);
     let mut out = String::with_capacity(WINDOW_BYTES * 2);
-    if start > 0 {
+    if !text[..start].trim().is_empty() {
         out.push('…');
     }
     let mut pos = start;
@@ -64,27 +64,43 @@ fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
     if terms.is_empty() {
         return Vec::new();
     }
-    let folded = analysis::tokens(&mut analysis::folded(), text);
-    let stems: Option<Vec<Tok>> = match family {
-        Family::French => Some(analysis::tokens(&mut analysis::french(), text)),
-        Family::English => Some(analysis::tokens(&mut analysis::english(), text)),
+    let mut stemmer = match family {
+        Family::French => Some(analysis::french()),
+        Family::English => Some(analysis::english()),
         Family::Other => None,
-    }
-    // Same tokenizer and length filter: the streams align one to one.
-    .filter(|s| s.len() == folded.len());
+    };
+    let query_stems: Vec<Option<&str>> = terms
+        .iter()
+        .map(|t| match family {
+            Family::French => t.fr.as_deref(),
+            Family::English => t.en.as_deref(),
+            Family::Other => None,
+        })
+        .collect();
 
     let mut out = Vec::new();
-    for (i, tok) in folded.iter().enumerate() {
-        let stem = stems.as_ref().map(|s| s[i].text.as_str());
-        let hit = terms.iter().position(|t| {
-            let query_stem = match family {
-                Family::French => t.fr.as_deref(),
-                Family::English => t.en.as_deref(),
-                Family::Other => None,
+    for tok in analysis::tokens(&mut analysis::folded(), text) {
+        // Stemming is the expensive part: only stem a token that could match a query stem
+        // (stemmers rewrite endings, so a matching token starts like the stem).
+        let mut stem: Option<Option<String>> = None;
+        let mut stem_matches = |query_stem: &str| {
+            let head = query_stem
+                .char_indices()
+                .nth(2)
+                .map_or(query_stem, |(i, _)| &query_stem[..i]);
+            if !tok.text.starts_with(head) {
+                return false;
+            }
+            let Some(an) = stemmer.as_mut() else {
+                return false;
             };
-            (stem.is_some() && stem == query_stem)
-                || tok.text == t.folded
+            let s = stem.get_or_insert_with(|| analysis::stem_one(an, &tok.text));
+            s.as_deref() == Some(query_stem)
+        };
+        let hit = terms.iter().zip(&query_stems).position(|(t, qs)| {
+            tok.text == t.folded
                 || (t.prefix && tok.text.starts_with(&t.folded))
+                || qs.is_some_and(&mut stem_matches)
                 || (t.fuzzy > 0
                     && tok.text.chars().count() >= 4
                     && within_distance(&tok.text, &t.folded, t.fuzzy as usize))
@@ -259,6 +275,8 @@ mod tests {
         assert!(s.starts_with("mot mot"));
         assert!(s.ends_with('…'));
         assert_eq!(snip("", "x"), "");
+        // Leading whitespace is no cut: no ellipsis.
+        assert_eq!(snip("\n\nBonjour", "x"), "Bonjour");
     }
 
     #[test]

@@ -203,6 +203,17 @@ fn exact_match_outranks_typo_match() {
 }
 
 #[test]
+fn known_words_are_not_widened_by_typo_tolerance() {
+    let f = fixture();
+    // "base" is in the index as typed: no fuzzy expansion to "passe" (mots-de-passe).
+    let r = f.searcher.search(&q("base", &[])).unwrap();
+    assert_eq!(slugs(&r), vec!["tableur"]);
+    // "pase" is not: it is widened.
+    let r = f.searcher.search(&q("pase", &[])).unwrap();
+    assert!(slugs(&r).contains(&"mots-de-passe"));
+}
+
+#[test]
 fn stop_words_and_fallback() {
     let f = fixture();
     let s = &f.searcher;
@@ -461,4 +472,10 @@ fn open_directory_from_bytes_in_ram() {
     }
     let s = open_directory(ram).unwrap();
     assert_eq!(top(&s, "cokies"), "cookies");
+}
+
+#[test]
+fn searcher_is_shareable() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Searcher>();
 }
