@@ -162,6 +162,7 @@ impl<'a> Renderer<'a> {
                 "base_url": config.base_url,
                 "language": config.language,
                 "edit_url": config.edit_url,
+                "logo_url": config.logo.as_ref().map(|logo| format!("{base}static/{}", logo_file_name(logo))),
             }),
         );
         globals.insert("base", &base);
@@ -453,6 +454,15 @@ pub struct PageLink {
     pub slug: String,
     pub title: String,
     pub url: String,
+}
+
+/// Where the instance's logo is copied inside `static/`.
+pub fn logo_file_name(logo: &str) -> String {
+    let extension = std::path::Path::new(logo)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("png");
+    format!("logo.{extension}")
 }
 
 /// HTML-escape template values. Tera's default also escapes `/`, which makes every URL unreadable

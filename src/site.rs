@@ -671,10 +671,20 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
         .par_iter()
         .try_for_each(|(file, html)| staging.write(file, html.as_bytes()))?;
 
-    // Theme assets.
+    // Theme assets, the instance's colours and logo.
     for (path, bytes) in theme.static_files() {
         staging.write(&format!("static/{path}"), bytes)?;
         written += 1;
+    }
+    staging.write("static/instance.css", config.instance_css().as_bytes())?;
+    if let Some(logo) = &config.logo {
+        let source = analysis.root.join(logo);
+        staging
+            .copy(
+                &source,
+                &format!("static/{}", crate::render::logo_file_name(logo)),
+            )
+            .with_context(|| format!("mallette.toml: logo `{logo}`"))?;
     }
 
     // Attachments: files linked from bodies and files beside folder kits.
