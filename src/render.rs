@@ -113,6 +113,8 @@ pub struct KitView {
     pub related: Vec<CardView>,
     pub edit_url: Option<String>,
     pub source_path: String,
+    /// schema.org `LearningResource` as JSON, safe to print inside a `<script>` element.
+    pub jsonld: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -348,7 +350,9 @@ impl<'a> Renderer<'a> {
             .edit_url
             .as_ref()
             .map(|pattern| pattern.replace("{path}", &doc.rel_path));
+        let jsonld = self.jsonld(doc, kit);
         KitView {
+            jsonld,
             card: self.card(doc, kit),
             formats: self.terms("formats", &kit.formats),
             materials: self.terms("materials", &kit.materials),
@@ -375,6 +379,55 @@ impl<'a> Renderer<'a> {
             edit_url,
             source_path: doc.rel_path.clone(),
         }
+    }
+
+    /// schema.org `LearningResource` of a kit (issue: feeds and machine-readable data).
+    fn jsonld(&self, doc: &Document, kit: &KitMeta) -> String {
+        let term_label = |key: &str, slug: &str| self.term(key, slug, 0).label;
+        let competence = |slug: &String| {
+            let term = self.term("competences", slug, 0);
+            serde_json::json!({
+                "@type": "DefinedTerm",
+                "termCode": term.code,
+                "name": term.label,
+                "inDefinedTermSet": term.framework_label,
+            })
+        };
+        let mut value = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "LearningResource",
+            "name": kit.title,
+            "description": kit.summary,
+            "inLanguage": kit.language,
+            "educationalLevel": term_label("levels", &kit.level),
+            "timeRequired": format!("PT{}M", kit.duration_minutes),
+            "keywords": kit.themes.iter().map(|t| term_label("themes", t)).collect::<Vec<_>>().join(", "),
+            "learningResourceType": kit.formats.iter().map(|f| term_label("formats", f)).collect::<Vec<_>>(),
+            "audience": kit.audiences.iter().map(|a| serde_json::json!({
+                "@type": "EducationalAudience",
+                "educationalRole": term_label("audiences", a),
+            })).collect::<Vec<_>>(),
+            "teaches": kit.competences.iter().map(competence).collect::<Vec<_>>(),
+            "competencyRequired": kit.prerequisites.iter().map(competence).collect::<Vec<_>>(),
+            "author": kit.authors.iter().map(|a| serde_json::json!({"@type": "Person", "name": a})).collect::<Vec<_>>(),
+            "license": license_info(&kit.license).1,
+            "isAccessibleForFree": true,
+        });
+        let site_url = crate::feeds::site_url(self.config);
+        if site_url.contains("://") {
+            value["url"] = serde_json::Value::String(format!("{site_url}{}", doc.url_path));
+        }
+        if let Some(created) = kit.created {
+            value["dateCreated"] = created.to_string().into();
+        }
+        if let Some(updated) = kit.updated.or(kit.created) {
+            value["dateModified"] = updated.to_string().into();
+        }
+        let json = serde_json::to_string_pretty(&value).unwrap_or_default();
+        // `</script>` or `<!--` in a title must not end the script element.
+        json.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
     }
 
     pub fn attachment(&self, rel_path: &str, size: u64) -> AttachmentView {
