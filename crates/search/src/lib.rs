@@ -50,34 +50,48 @@
 //! ## Query semantics ([`Query`], [`Searcher::search`])
 //!
 //! The text is split and folded like the index. **Stop words** (`de`, `la`, `les`, `des`, `du`,
-//! `un`, `l'`, `d'`, `the`, `of`…) are dropped from the query — unless the query has nothing
-//! else — because nearly every French kit contains them: they would only add noise to the scores.
-//! They stay in the index, so `le` alone still finds something.
+//! `un`, `pas`, `l'`, `d'`, `the`, `of`…) are dropped from the query — unless the query has
+//! nothing else — because nearly every French kit contains them: they would only add noise to the
+//! scores. They stay in the index, so `le` alone still finds something. Likewise a word's stem is
+//! not searched when the stem is a stop word (the typo `pase` stems to `pas`).
 //!
 //! Each remaining word becomes an OR of:
-//! - its stem in `title_*` (BM25 ×3), `summary_*` (×2) and `body_*` (×1), for `fr` and `en`;
-//! - a fuzzy match of its folded form in `title_raw` (constant 0.3×3) and `text_raw` (0.3), with
-//!   distance 0 for words of 1–3 characters, 1 for 4–7, 2 for 8 or more, transpositions costing 1
-//!   (`thunderbrid` → `thunderbird`, `cokies` → `cookies`, `pase` → `passe`);
+//! - its stem in `title_*` (BM25 ×3), `summary_*` (×2) and `body_*` (×1), for `fr` and `en`
+//!   (`navigateurs` → `navigateur`, `donnees` → `données`);
+//! - its folded form as typed in `title_raw` (constant 0.3×3) and `text_raw` (0.3): the only
+//!   match for kits in languages without stemming;
+//! - in the same clause, its **typo corrections**, for a word of 4 characters or more that occurs
+//!   in no document as typed: the folded words of the index within Levenshtein distance 1 (words of
+//!   4–7 characters) or 2 (8 or more), transpositions costing 1, keeping only the closest distance
+//!   found, never a stop word nor a word shorter than 4 characters, at most the 32 most frequent.
+//!   The term dictionary is walked with tantivy's Levenshtein automaton (what `FuzzyTermQuery`
+//!   does) but the choice of words is ours, and the snippet marks exactly those words
+//!   (`thunderbrid` → `thunderbird`, `cokies` → `cookies`, `pase` → `passe`, `page`, `base`…
+//!   but not `pas`). The 8 most frequent corrections are also searched by their **stems** in the
+//!   stemmed fields, BM25 ×0.5: so `sauvegrde` → `sauvegarde` → stem `sauvegard` ranks the kit
+//!   titled *Sauvegarder…* first, where constant scores alone would tie every kit that mentions
+//!   the word;
 //! - for the last word, when nothing follows it in the typed text (search as you type) and it has
 //!   3 characters or more, a prefix match in the folded fields (constant 0.2×3 / 0.2).
 //!
-//! Typo tolerance applies only to words the index does not know as typed (the folded word occurs
-//! in no document): a correctly spelled `page` or `sécurité` is not widened to `pas`, `base`,
-//! `sécurisé`…: on a synthetic corpus of 5,000 kits this cut `sécurité` from 3,758 hits to the
-//! 1,797 kits that really contain it. The price: a word that exists only as a typo somewhere in the
-//! content (one kit writes `pase`) is then matched exactly, not fuzzily.
+//! Typo tolerance applies only to words the index does not know as typed: a correctly spelled
+//! `page` or `sécurité` is not widened to `base`, `sécurisé`…: on a synthetic corpus of 5,000 kits
+//! this cut `sécurité` from 3,758 hits to the 1,797 kits that really contain it. The price: a word
+//! that exists only as a typo somewhere in the content (one kit writes `pase`) is then matched
+//! as typed, not corrected.
 //!
-//! Fuzzy and prefix clauses have a small constant score, so an exact or stemmed match always
-//! ranks above a mere typo match of the same word, while a typo still finds its kit.
+//! Folded and typo clauses have a small constant score and corrections' stems half the weight,
+//! so a match of the word as typed ranks above a mere typo match, while a typo still finds (and
+//! ranks) its kit.
 //!
 //! Words are then combined with **AND** (every word must match in some form): this gives precise
 //! results and ranks documents having all the words by BM25. If that finds nothing and the query
 //! has several words, it is re-run with **OR** (any word), ranked by BM25, so that one unknown
 //! word never empties the result list. (We chose AND-then-OR over a single OR query because BM25
 //! has no coordination factor: in a plain OR, a kit repeating one word can outrank one that has
-//! every word.) `mot de pase` → `mot AND pase~1`: the kit about *mots de passe* matches through
-//! the stem `mot` and the fuzzy `passe`.
+//! every word.) `mot de pase` → `mot AND (pase | passe | page | base…)`: the kit about *mots de
+//! passe* matches through the stem `mot` and the correction `passe`, and ranks first because
+//! `mot` is in its title.
 //!
 //! An **empty text** (or only punctuation) is browse mode: every document matches, hits are
 //! ordered by folded title, `score` is 0.

@@ -2,13 +2,14 @@
 //! in one pass, and turning the best documents into [`Hit`]s. Compiles without the `native`
 //! feature (no file system, no threads).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{bail, Context, Result};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
@@ -24,6 +25,10 @@ const SUMMARY_BOOST: Score = 2.0;
 const BODY_BOOST: Score = 1.0;
 /// Constant score of a typo-tolerant (fuzzy) match on the folded text; ×[`TITLE_BOOST`] in titles.
 const FUZZY_BOOST: Score = 0.3;
+/// Weight of the stems of a word's typo corrections, relative to a stem of the word as typed.
+const VARIANT_BOOST: Score = 0.5;
+/// How many typo corrections (the most frequent) are also searched by their stems.
+const MAX_STEMMED_VARIANTS: usize = 8;
 /// Constant score of a prefix match of the last, possibly unfinished, word.
 const PREFIX_BOOST: Score = 0.2;
 
@@ -40,6 +45,13 @@ pub(crate) struct QTerm {
     pub fuzzy: u8,
     /// The last word, still being typed: also matches as a prefix (≥ 3 chars).
     pub prefix: bool,
+    /// Typo corrections: folded words of the index within `fuzzy` of `folded` (closest distance
+    /// only, see [`typo_variants`]). Filled by [`run`] for words the index does not know.
+    pub variants: Vec<String>,
+    /// French stems of the most frequent `variants` (BM25-scored at [`VARIANT_BOOST`]).
+    pub variant_fr: Vec<String>,
+    /// English stems of the most frequent `variants`.
+    pub variant_en: Vec<String>,
 }
 
 /// Splits and analyses the typed text. Stop words are dropped unless the query has nothing else.
@@ -68,11 +80,17 @@ pub(crate) fn parse_text(text: &str) -> Vec<QTerm> {
             4..=7 => 1,
             _ => 2,
         };
+        // A stem that is a stop word is dropped (unless the query is only stop words): the typo
+        // `pase` stems to `pas`, which would match nearly every French text.
+        let useful = |stem: Option<String>| stem.filter(|s| all_stop || !analysis::is_stop_word(s));
         out.push(QTerm {
-            fr: analysis::stem_one(&mut fr, &tok.text),
-            en: analysis::stem_one(&mut en, &tok.text),
+            fr: useful(analysis::stem_one(&mut fr, &tok.text)),
+            en: useful(analysis::stem_one(&mut en, &tok.text)),
             fuzzy,
             prefix: open_end && i == last_index && len >= 3,
+            variants: Vec::new(),
+            variant_fr: Vec::new(),
+            variant_en: Vec::new(),
             folded: tok.text,
         });
     }
@@ -91,33 +109,116 @@ fn boosted(q: Box<dyn TQuery>, boost: Score) -> Box<dyn TQuery> {
 fn term_query(f: &Fields, t: &QTerm) -> Box<dyn TQuery> {
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let stemmed = [
-        (&t.fr, [f.title_fr, f.summary_fr, f.body_fr]),
-        (&t.en, [f.title_en, f.summary_en, f.body_en]),
+        (&t.fr, &t.variant_fr, [f.title_fr, f.summary_fr, f.body_fr]),
+        (&t.en, &t.variant_en, [f.title_en, f.summary_en, f.body_en]),
     ];
-    for (stem, fields) in stemmed {
-        let Some(stem) = stem else { continue };
-        for (field, boost) in fields
-            .into_iter()
-            .zip([TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST])
-        {
-            let tq = TermQuery::new(
-                Term::from_field_text(field, stem),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((Occur::Should, boosted(Box::new(tq), boost)));
+    for (stem, variant_stems, fields) in stemmed {
+        let stems = stem
+            .iter()
+            .map(|s| (s, 1.0))
+            .chain(variant_stems.iter().map(|s| (s, VARIANT_BOOST)));
+        for (stem, stem_boost) in stems {
+            for (field, boost) in fields
+                .into_iter()
+                .zip([TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST])
+            {
+                let tq = TermQuery::new(
+                    Term::from_field_text(field, stem),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, boosted(Box::new(tq), boost * stem_boost)));
+            }
         }
     }
-    // Folded, unstemmed text: typo tolerance (and exact match for languages without stemming).
+    // Folded, unstemmed text: the word as typed (the only match for languages without stemming)
+    // and its typo corrections, at a small constant score.
     for (field, boost) in [(f.title_raw, TITLE_BOOST), (f.text_raw, 1.0)] {
         let term = Term::from_field_text(field, &t.folded);
-        let fq = FuzzyTermQuery::new(term.clone(), t.fuzzy, true);
-        clauses.push((Occur::Should, boosted(Box::new(fq), FUZZY_BOOST * boost)));
+        let words = std::iter::once(term.clone())
+            .chain(t.variants.iter().map(|v| Term::from_field_text(field, v)));
+        let set = TermSetQuery::new(words);
+        clauses.push((Occur::Should, boosted(Box::new(set), FUZZY_BOOST * boost)));
         if t.prefix {
             let pq = FuzzyTermQuery::new_prefix(term, 0, true);
             clauses.push((Occur::Should, boosted(Box::new(pq), PREFIX_BOOST * boost)));
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// At most this many typo corrections per word (the most frequent ones).
+const MAX_VARIANTS: usize = 32;
+/// Typo corrections shorter than this are ignored: `pas` is not taken for a typo of `pase`.
+const MIN_VARIANT_CHARS: usize = 4;
+
+/// The typo corrections of an unknown word: folded words of the index (title or text) within the
+/// word's Levenshtein distance (transpositions cost 1), keeping only the closest distance found,
+/// never a stop word nor a word of fewer than [`MIN_VARIANT_CHARS`] characters, the
+/// [`MAX_VARIANTS`] most frequent first. The term dictionary is walked with tantivy's Levenshtein
+/// automaton, as `FuzzyTermQuery` would do, but the choice of words stays ours.
+fn typo_variants(searcher: &tantivy::Searcher, f: &Fields, t: &QTerm) -> Result<Vec<String>> {
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for field in [f.title_raw, f.text_raw] {
+        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &t.folded), t.fuzzy, true);
+        for reader in searcher.segment_readers() {
+            let inverted = reader.inverted_index(field)?;
+            let mut stream = inverted.terms().search(fuzzy.automaton()?).into_stream()?;
+            while stream.advance() {
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if word.chars().count() < MIN_VARIANT_CHARS || analysis::is_stop_word(word) {
+                    continue;
+                }
+                *found.entry(word.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let mut scored: Vec<(usize, u64, String)> = found
+        .into_iter()
+        .filter_map(|(w, df)| osa_distance(&w, &t.folded, t.fuzzy as usize).map(|d| (d, df, w)))
+        .collect();
+    let Some(best) = scored.iter().map(|x| x.0).min() else {
+        return Ok(Vec::new());
+    };
+    scored.retain(|x| x.0 == best);
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    scored.truncate(MAX_VARIANTS);
+    Ok(scored.into_iter().map(|x| x.2).collect())
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), if ≤ `max`.
+pub(crate) fn osa_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = d[i * w];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let dist = d[a.len() * w + b.len()];
+    (dist <= max).then_some(dist)
 }
 
 /// The whole text query: every word required (`Occur::Must`) or any word (`Occur::Should`).
@@ -379,7 +480,7 @@ pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
     let mut terms = parse_text(&q.text);
     let searcher = s.reader.searcher();
     // Typo tolerance is for words the index does not know: a word that occurs as typed is not
-    // expanded (`page` does not also fetch `pas`, `base`, `passe`; `securite` not `securise`).
+    // expanded (`page` does not also fetch `base`, `passe`; `securite` not `securise`).
     for t in &mut terms {
         if t.fuzzy > 0 {
             let mut known = false;
@@ -388,6 +489,24 @@ pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
             }
             if known {
                 t.fuzzy = 0;
+            } else {
+                t.variants = typo_variants(&searcher, &s.fields, t)?;
+                let (mut fr, mut en) = (analysis::french(), analysis::english());
+                for v in t.variants.iter().take(MAX_STEMMED_VARIANTS) {
+                    for (an, out, own) in [
+                        (&mut fr, &mut t.variant_fr, &t.fr),
+                        (&mut en, &mut t.variant_en, &t.en),
+                    ] {
+                        if let Some(stem) = analysis::stem_one(an, v) {
+                            if !analysis::is_stop_word(&stem)
+                                && own.as_ref() != Some(&stem)
+                                && !out.contains(&stem)
+                            {
+                                out.push(stem);
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -466,12 +585,28 @@ mod tests {
     }
 
     #[test]
+    fn stems_that_are_stop_words_are_dropped() {
+        let t = parse_text("pase");
+        assert_eq!(t[0].fr, None);
+        assert_eq!(parse_text("pas")[0].fr.as_deref(), Some("pas"));
+    }
+
+    #[test]
     fn fuzziness_and_prefix() {
         let t = parse_text("cokies thunderbrid nav");
         assert_eq!((t[0].fuzzy, t[0].prefix), (1, false));
         assert_eq!((t[1].fuzzy, t[1].prefix), (2, false));
         assert_eq!((t[2].fuzzy, t[2].prefix), (0, true));
         assert!(!parse_text("nav ")[0].prefix);
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(osa_distance("thunderbird", "thunderbrid", 2), Some(1));
+        assert_eq!(osa_distance("cookies", "cokies", 1), Some(1));
+        assert_eq!(osa_distance("cookies", "cake", 1), None);
+        assert_eq!(osa_distance("ete", "ete", 0), Some(0));
+        assert_eq!(osa_distance("passe", "pase", 2), Some(1));
     }
 
     #[test]

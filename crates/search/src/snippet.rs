@@ -7,8 +7,8 @@
 //! stemmer only when it starts like a query stem), and a token is marked when
 //! - its stem equals the query word's stem (`navigateurs` marks `navigateur`), or
 //! - its folded form equals the query word's folded form (`donnees` marks `données`), or
-//! - it is within the query word's typo distance (`thunderbrid` marks `Thunderbird`; only tokens of
-//!   4 characters or more, so that `pase` does not mark every `pas`), or
+//! - it is one of the typo corrections the query chose for the word (`thunderbrid` marks
+//!   `Thunderbird`), or has the stem of one of the most frequent of them, or
 //! - the query word is the unfinished last word and the token starts with it.
 //!
 //! The window ([`WINDOW_BYTES`]) is the one holding the most distinct query words, then the most
@@ -69,12 +69,21 @@ fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
         Family::English => Some(analysis::english()),
         Family::Other => None,
     };
-    let query_stems: Vec<Option<&str>> = terms
+    // Per query word: its stem and the stems of its typo corrections, in the document's language.
+    let query_stems: Vec<Vec<&str>> = terms
         .iter()
-        .map(|t| match family {
-            Family::French => t.fr.as_deref(),
-            Family::English => t.en.as_deref(),
-            Family::Other => None,
+        .map(|t| {
+            let (own, variants) = match family {
+                Family::French => (t.fr.as_deref(), &t.variant_fr),
+                Family::English => (t.en.as_deref(), &t.variant_en),
+                Family::Other => (None, &t.variant_fr),
+            };
+            if family == Family::Other {
+                return Vec::new();
+            }
+            own.into_iter()
+                .chain(variants.iter().map(String::as_str))
+                .collect()
         })
         .collect();
 
@@ -100,10 +109,8 @@ fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
         let hit = terms.iter().zip(&query_stems).position(|(t, qs)| {
             tok.text == t.folded
                 || (t.prefix && tok.text.starts_with(&t.folded))
-                || qs.is_some_and(&mut stem_matches)
-                || (t.fuzzy > 0
-                    && tok.text.chars().count() >= 4
-                    && within_distance(&tok.text, &t.folded, t.fuzzy as usize))
+                || qs.iter().any(|q| stem_matches(q))
+                || t.variants.contains(&tok.text)
         });
         if let Some(term) = hit {
             out.push(Match {
@@ -117,39 +124,6 @@ fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
         }
     }
     out
-}
-
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) ≤ `max`.
-fn within_distance(a: &str, b: &str, max: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return false;
-    }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        d[i * w] = i;
-        let mut row_min = d[i * w];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return false;
-        }
-    }
-    d[a.len() * w + b.len()] <= max
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -234,18 +208,32 @@ fn escape_into(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::parse_text;
+    use crate::query::{osa_distance, parse_text};
 
     fn snip(text: &str, q: &str) -> String {
         snippet_html(text, Family::French, &parse_text(q))
     }
 
+    /// As if the index had offered these typo corrections.
+    fn snip_typos(text: &str, q: &str, corrections: &[&str]) -> String {
+        let mut terms = parse_text(q);
+        for t in &mut terms {
+            for c in corrections {
+                if osa_distance(c, &t.folded, t.fuzzy as usize).is_some() {
+                    t.variants.push(c.to_string());
+                }
+            }
+        }
+        snippet_html(text, Family::French, &terms)
+    }
+
     #[test]
     fn marks_stems_folds_and_typos() {
         assert_eq!(
-            snip(
+            snip_typos(
                 "Les navigateurs <web> & Thunderbird.",
-                "navigateur thunderbrid "
+                "navigateur thunderbrid ",
+                &["thunderbird"]
             ),
             "Les <mark>navigateurs</mark> &lt;web&gt; &amp; <mark>Thunderbird</mark>."
         );
@@ -254,15 +242,15 @@ mod tests {
             "Protéger ses <mark>données</mark>"
         );
         assert_eq!(
-            snip("Un mot de passe", "mot de pase "),
-            "Un <mark>mot</mark> de <mark>passe</mark>"
+            snip_typos("Un mot de passe, pas plus", "mot de pase ", &["passe"]),
+            "Un <mark>mot</mark> de <mark>passe</mark>, pas plus"
         );
     }
 
     #[test]
     fn window_moves_to_the_matches() {
         let text = format!("{} Les cookies servent.\n\nFin", "blabla ".repeat(100));
-        let s = snip(&text, "cokies");
+        let s = snip_typos(&text, "cokies", &["cookies"]);
         assert!(s.starts_with('…'), "{s}");
         assert!(s.contains("<mark>cookies</mark> servent. Fin"), "{s}");
         assert!(s.len() < WINDOW_BYTES + 40, "{s}");
@@ -277,13 +265,5 @@ mod tests {
         assert_eq!(snip("", "x"), "");
         // Leading whitespace is no cut: no ellipsis.
         assert_eq!(snip("\n\nBonjour", "x"), "Bonjour");
-    }
-
-    #[test]
-    fn distance() {
-        assert!(within_distance("thunderbird", "thunderbrid", 1));
-        assert!(within_distance("cookies", "cokies", 1));
-        assert!(!within_distance("cookies", "cake", 1));
-        assert!(within_distance("été", "ete", 3));
     }
 }
