@@ -43,6 +43,9 @@ pub struct Config {
     /// `--color-primary` (see the `:root` block of the theme's style.css for the names).
     #[serde(default)]
     pub colors: std::collections::BTreeMap<String, String>,
+    /// Other instances whose kits are shown here (`[[federation]]` with `name` and `catalog`).
+    #[serde(default)]
+    pub federation: Vec<crate::federation::Remote>,
 }
 
 fn default_language() -> String {

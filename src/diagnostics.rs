@@ -131,6 +131,10 @@ pub enum Problem {
         slug: String,
     },
     ImageWithoutAlt,
+    BadCatalog {
+        name: String,
+        detail: String,
+    },
     InsecureLink {
         url: String,
     },
@@ -187,6 +191,7 @@ impl Problem {
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
             Problem::ExternalImage { .. } => "external-image",
             Problem::ImageWithoutAlt => "image-without-alt",
+            Problem::BadCatalog { .. } => "bad-catalog",
             Problem::InsecureLink { .. } => "insecure-link",
             Problem::MissingAnchor { .. } => "missing-anchor",
             Problem::StaleKit { .. } => "stale-kit",
@@ -400,6 +405,13 @@ impl Problem {
                     format!("`translation_of` : aucun kit `{slug}`")
                 } else {
                     format!("`translation_of`: no kit `{slug}`")
+                }
+            }
+            Problem::BadCatalog { name, detail } => {
+                if fr {
+                    format!("catalogue fédéré « {name} » ignoré : {detail}")
+                } else {
+                    format!("federated catalog “{name}” skipped: {detail}")
                 }
             }
             Problem::ImageWithoutAlt => pick(

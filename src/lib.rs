@@ -19,6 +19,7 @@
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod federation;
 pub mod feeds;
 pub mod frontmatter;
 pub mod git;
@@ -27,8 +28,10 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod render;
 pub mod scaffold;
+pub mod search_assets;
 pub mod serve;
 pub mod site;
 pub mod theme;

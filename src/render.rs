@@ -66,6 +66,14 @@ pub struct CardView {
     pub audiences: Vec<TermView>,
     pub updated: Option<DateView>,
     pub draft: bool,
+    /// For kits of federated instances: where they come from.
+    pub origin: Option<OriginView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginView {
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -329,7 +337,49 @@ impl<'a> Renderer<'a> {
             audiences: self.terms("audiences", &kit.audiences),
             updated: self.date(kit.updated.or(kit.created)),
             draft: kit.draft,
+            origin: None,
         }
+    }
+
+    /// Card of a kit of another instance: links to its page there, names its origin.
+    pub fn remote_card(&self, remote: &crate::federation::RemoteKit) -> CardView {
+        let kit = &remote.meta;
+        let known = |key: &str, values: &[String]| -> Vec<TermView> {
+            let vocabulary = self.vocabularies.get(key);
+            values
+                .iter()
+                .filter(|v| vocabulary.get(v).is_some())
+                .map(|v| self.term(key, v, 0))
+                .collect()
+        };
+        CardView {
+            slug: crate::validate::slugify(&kit.title),
+            title: kit.title.clone(),
+            summary: kit.summary.clone(),
+            url: remote.url.clone(),
+            language: kit.language.clone(),
+            level: self.term("levels", &kit.level, 0),
+            duration: self.duration(kit.duration_minutes),
+            themes: known("themes", &kit.themes),
+            audiences: known("audiences", &kit.audiences),
+            updated: self.date(kit.updated.or(kit.created)),
+            draft: false,
+            origin: Some(OriginView {
+                name: remote.origin.clone(),
+                url: remote.origin_url.clone(),
+            }),
+        }
+    }
+
+    /// Hand the search files' URLs to every page.
+    pub fn set_search(&mut self, search: &crate::search_assets::SearchAssets) {
+        self.globals.insert(
+            "search",
+            &serde_json::json!({
+                "manifest_url": format!("{}{}", self.base, search.manifest),
+                "script_url": format!("{}{}", self.base, search.script),
+            }),
+        );
     }
 
     #[allow(clippy::too_many_arguments)]

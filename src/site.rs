@@ -6,23 +6,24 @@
 //! Parallel stages use rayon; every stage reads the previous one's output and nothing is shared
 //! mutably.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
-use tera::Context;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Lang, Problem};
+use crate::federation::RemoteKit;
 use crate::frontmatter::{self, Located};
 use crate::links::SiteLinks;
 use crate::load::{self, Loaded};
 use crate::markdown::{self, RenderedBody, Severity as RenderSeverity};
 use crate::model::{Document, KitMeta, Meta, Source, SourceKind};
 use crate::output::Staging;
-use crate::render::{CardView, PageLink, PageView, Renderer, TaxonomyView, TranslationView};
+use crate::pages;
+use crate::render::{PageLink, Renderer};
 use crate::theme::Theme;
 use crate::validate;
 use crate::vocabulary::{Vocabularies, TAXONOMIES};
@@ -69,6 +70,8 @@ pub struct Analysis {
     pub files: BTreeSet<String>,
     pub warnings: Vec<Diagnostic>,
     pub sources: HashMap<String, String>,
+    /// Kits of federated instances, from their stored catalogs.
+    pub remote: Vec<RemoteKit>,
 }
 
 /// How strict an analysis is.
@@ -175,6 +178,9 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         diagnostics.extend(check_stale(&documents, (days > 0).then_some(days), &texts));
     }
 
+    let (remote, catalog_problems) = crate::federation::load(root, &config);
+    diagnostics.extend(catalog_problems);
+
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::Content {
@@ -195,6 +201,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         files,
         warnings: diagnostics,
         sources: texts,
+        remote,
     })
 }
 
@@ -423,17 +430,6 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
     })
 }
 
-/// A kit in the site: its document, metadata and rendered body.
-struct KitEntry<'a> {
-    doc: &'a Document,
-    kit: &'a KitMeta,
-    body: &'a RenderedBody,
-    /// Shown in lists and counts (translations are reached from their original).
-    listed: bool,
-    /// Translation group: the original's slug.
-    group: String,
-}
-
 /// Render every page, write the search index, copy assets and attachments. Returns files written.
 fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
     let config = &analysis.config;
@@ -449,227 +445,20 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
             url: format!("{base}{}", a.doc.url_path),
         })
         .collect();
-    let renderer = Renderer::new(
-        config,
-        &analysis.vocabularies,
-        &theme,
-        base.clone(),
-        &page_links,
-    )?;
+    let mut renderer = Renderer::new(config, &analysis.vocabularies, &theme, base, &page_links)?;
+    let kits = pages::kit_entries(analysis);
 
-    let kits: Vec<KitEntry> = analysis
-        .documents
-        .iter()
-        .filter_map(|a| {
-            let kit = a.doc.kit()?;
-            let is_translation =
-                kit.translation_of.is_some() || a.doc.url_path.split('/').next() != Some("kits");
-            Some(KitEntry {
-                doc: &a.doc,
-                kit,
-                body: &a.body,
-                listed: !is_translation,
-                group: kit
-                    .translation_of
-                    .clone()
-                    .unwrap_or_else(|| a.doc.slug.clone()),
-            })
-        })
-        .collect();
-    let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
+    // The search index first: pages link to its content-hashed files.
+    let search_docs = search_documents(&renderer, &kits, &analysis.remote, &config.language);
+    let search = crate::search_assets::write(staging.path(), &search_docs)
+        .context("writing the search index")?;
+    renderer.set_search(&search);
 
-    // Counts per taxonomy term, over listed kits.
-    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for entry in &listed {
-        for taxonomy in TAXONOMIES {
-            for value in entry.kit.values_of(taxonomy.field) {
-                *counts.entry((taxonomy.key, value)).or_default() += 1;
-            }
-        }
-    }
-    let taxonomy_view = |key: &str| -> TaxonomyView {
-        let vocabulary = analysis.vocabularies.get(key);
-        TaxonomyView {
-            key: key.to_string(),
-            label: vocabulary.label(&renderer.lang).to_string(),
-            url: renderer.url(&format!("{key}/")),
-            terms: vocabulary
-                .terms
-                .iter()
-                .map(|t| {
-                    renderer.term(
-                        key,
-                        &t.slug,
-                        counts.get(&(key, t.slug.as_str())).copied().unwrap_or(0),
-                    )
-                })
-                .collect(),
-        }
-    };
-
-    let mut pages: Vec<(String, String)> = Vec::new(); // (site-relative file, html)
-
-    // Kit pages, in parallel.
-    let kit_pages: Vec<Result<(String, String)>> = kits
-        .par_iter()
-        .map(|entry| {
-            let attachments = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files)
-                .into_iter()
-                .map(|rel| {
-                    let size = std::fs::metadata(analysis.root.join(&rel))
-                        .map(|m| m.len())
-                        .unwrap_or(0);
-                    renderer.attachment(&rel, size)
-                })
-                .collect();
-            let translations: Vec<TranslationView> = kits
-                .iter()
-                .filter(|other| {
-                    other.group == entry.group && other.doc.url_path != entry.doc.url_path
-                })
-                .map(|other| TranslationView {
-                    language: other.kit.language.clone(),
-                    language_label: renderer.language_label(&other.kit.language),
-                    title: other.kit.title.clone(),
-                    url: renderer.url(&other.doc.url_path),
-                })
-                .collect();
-            let related = related_kits(entry, &listed)
-                .into_iter()
-                .map(|k| renderer.card(k.doc, k.kit))
-                .collect();
-            let view = renderer.kit_view(
-                entry.doc,
-                entry.kit,
-                entry.body.html.clone(),
-                entry.body.toc.clone(),
-                attachments,
-                translations,
-                related,
-            );
-            let mut context = Context::new();
-            context.insert("kit", &view);
-            let html = renderer.render("kit.html", "kit", &view.card.url, context)?;
-            Ok((format!("{}index.html", entry.doc.url_path), html))
-        })
-        .collect();
-    for page in kit_pages {
-        pages.push(page?);
-    }
-
-    // Plain pages.
-    for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
-        let view = PageView {
-            slug: analysed.doc.slug.clone(),
-            title: analysed.doc.title().to_string(),
-            url: renderer.url(&analysed.doc.url_path),
-            body_html: analysed.body.html.clone(),
-            toc: analysed.body.toc.clone(),
-        };
-        let mut context = Context::new();
-        context.insert("page", &view);
-        pages.push((
-            format!("{}index.html", analysed.doc.url_path),
-            renderer.render("page.html", "page", &view.url, context)?,
-        ));
-    }
-
-    // Cards of listed kits, A–Z, reused by list pages.
-    let mut listed_sorted = listed.clone();
-    listed_sorted.sort_by_key(|k| k.kit.title.to_lowercase());
-    let cards: Vec<(&KitEntry, CardView)> = listed_sorted
-        .iter()
-        .map(|k| (*k, renderer.card(k.doc, k.kit)))
-        .collect();
-
-    // Browse pages: one per taxonomy, one per term with at least one kit.
-    for taxonomy in TAXONOMIES {
-        let view = taxonomy_view(taxonomy.key);
-        let mut context = Context::new();
-        context.insert("taxonomy", &view);
-        pages.push((
-            format!("{}/index.html", taxonomy.key),
-            renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
-        ));
-        for term in view.terms.iter().filter(|t| t.count > 0) {
-            let term_cards: Vec<&CardView> = cards
-                .iter()
-                .filter(|(k, _)| {
-                    k.kit
-                        .values_of(taxonomy.field)
-                        .contains(&term.slug.as_str())
-                })
-                .map(|(_, c)| c)
-                .collect();
-            let mut context = Context::new();
-            context.insert("taxonomy", &view);
-            context.insert("term", term);
-            context.insert("kits", &term_cards);
-            let file = format!(
-                "{}/{}/index.html",
-                taxonomy.key,
-                Renderer::term_slug(&term.slug)
-            );
-            pages.push((
-                file,
-                renderer.render("term.html", "term", &term.url, context)?,
-            ));
-        }
-    }
-
-    // All kits.
-    let all_cards: Vec<&CardView> = cards.iter().map(|(_, c)| c).collect();
-    let mut context = Context::new();
-    context.insert("kits", &all_cards);
-    pages.push((
-        "kits/index.html".into(),
-        renderer.render("kits.html", "kits", &renderer.url("kits/"), context)?,
-    ));
-
-    // Home.
-    let mut recent: Vec<&KitEntry> = listed.clone();
-    recent.sort_by(|a, b| {
-        let date = |k: &KitEntry| k.kit.updated.or(k.kit.created);
-        date(b)
-            .cmp(&date(a))
-            .then_with(|| a.kit.title.cmp(&b.kit.title))
-    });
-    let recent_cards: Vec<CardView> = recent
-        .iter()
-        .take(config.recent_kits)
-        .map(|k| renderer.card(k.doc, k.kit))
-        .collect();
-    let mut context = Context::new();
-    context.insert("recent_kits", &recent_cards);
-    context.insert("kit_count", &listed.len());
-    context.insert(
-        "home_taxonomies",
-        &serde_json::json!({ "audiences": taxonomy_view("audiences"), "themes": taxonomy_view("themes") }),
-    );
-    pages.push((
-        "index.html".into(),
-        renderer.render("home.html", "home", &base, context)?,
-    ));
-
-    // Search page and 404.
-    pages.push((
-        "search/index.html".into(),
-        renderer.render(
-            "search.html",
-            "search",
-            &renderer.url("search/"),
-            Context::new(),
-        )?,
-    ));
-    pages.push((
-        "404.html".into(),
-        renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,
-    ));
-
-    let mut written = pages.len();
-    pages
+    let rendered = pages::render_pages(analysis, &renderer, &kits, &analysis.remote)?;
+    rendered
         .par_iter()
         .try_for_each(|(file, html)| staging.write(file, html.as_bytes()))?;
+    let mut written = rendered.len() + search.files_written;
 
     // Theme assets, the instance's colours and logo.
     for (path, bytes) in theme.static_files() {
@@ -678,179 +467,117 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
     }
     staging.write("static/instance.css", config.instance_css().as_bytes())?;
     if let Some(logo) = &config.logo {
-        let source = analysis.root.join(logo);
+        let logo_file = format!("static/{}", crate::render::logo_file_name(logo));
         staging
-            .copy(
-                &source,
-                &format!("static/{}", crate::render::logo_file_name(logo)),
-            )
+            .copy(&analysis.root.join(logo), &logo_file)
             .with_context(|| format!("mallette.toml: logo `{logo}`"))?;
     }
 
     // Attachments: files linked from bodies and files beside folder kits.
-    let mut to_copy: BTreeSet<String> = BTreeSet::new();
-    for entry in &kits {
-        to_copy.extend(kit_attachments(
-            entry.doc,
-            &entry.body.attachments,
-            &analysis.files,
-        ));
-    }
-    for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
-        to_copy.extend(analysed.body.attachments.iter().cloned());
-    }
-    to_copy.par_iter().try_for_each(|rel| {
-        let site_path = rel.strip_prefix("content/").unwrap_or(rel);
-        staging.copy(&analysis.root.join(rel), site_path)
+    let attachments = pages::all_attachments(analysis, &kits);
+    attachments.par_iter().try_for_each(|rel| {
+        staging.copy(&analysis.root.join(rel), pages::attachment_site_path(rel))
     })?;
-    written += to_copy.len();
+    written += attachments.len();
 
-    // Feed, sitemap and catalog.
-    let site_url = crate::feeds::site_url(config);
-    let absolute = |url_path: &str| format!("{site_url}{url_path}");
-    let published: Vec<crate::feeds::PublishedKit> = kits
-        .iter()
-        .map(|k| crate::feeds::PublishedKit {
-            slug: &k.doc.slug,
-            url: absolute(&k.doc.url_path),
-            kit: k.kit,
-            translations: kits
-                .iter()
-                .filter(|o| o.group == k.group && o.doc.url_path != k.doc.url_path)
-                .map(|o| (o.kit.language.clone(), absolute(&o.doc.url_path)))
-                .collect(),
-        })
-        .collect();
-    let listed_published: Vec<crate::feeds::PublishedKit> = published
-        .iter()
-        .zip(&kits)
-        .filter(|(_, k)| k.listed)
-        .map(|(p, _)| crate::feeds::PublishedKit {
-            slug: p.slug,
-            url: p.url.clone(),
-            kit: p.kit,
-            translations: p.translations.clone(),
-        })
-        .collect();
-    staging.write(
-        "feed.xml",
-        crate::feeds::atom(config, &listed_published).as_bytes(),
-    )?;
-    staging.write(
-        "catalog.json",
-        crate::feeds::catalog(config, &published).as_bytes(),
-    )?;
-    let mut sitemap_urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![(absolute(""), None)];
-    sitemap_urls.extend(
-        kits.iter()
-            .map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))),
-    );
-    sitemap_urls.extend(
-        analysis
-            .documents
-            .iter()
-            .filter(|a| a.doc.kit().is_none())
-            .map(|a| (absolute(&a.doc.url_path), None)),
-    );
-    for (file, _) in &pages {
-        if let Some(dir) = file.strip_suffix("index.html") {
-            let is_browse = TAXONOMIES
-                .iter()
-                .any(|t| dir.starts_with(&format!("{}/", t.key)))
-                || dir == "kits/";
-            if is_browse {
-                sitemap_urls.push((absolute(dir), None));
-            }
-        }
-    }
-    staging.write(
-        "sitemap.xml",
-        crate::feeds::sitemap(&sitemap_urls).as_bytes(),
-    )?;
-    written += 3;
-
-    // Search index.
-    let search_docs: Vec<mallette_search::SearchDoc> = kits
-        .iter()
-        .filter(|k| k.listed || k.kit.language != config.language)
-        .map(|k| mallette_search::SearchDoc {
-            slug: k.doc.slug.clone(),
-            url: renderer.url(&k.doc.url_path),
-            title: k.kit.title.clone(),
-            summary: k.kit.summary.clone(),
-            body: k.body.text.clone(),
-            language: k.kit.language.clone(),
-            themes: k.kit.themes.clone(),
-            audiences: k.kit.audiences.clone(),
-            level: k.kit.level.clone(),
-            formats: k.kit.formats.clone(),
-            materials: k.kit.materials.clone(),
-            competences: k.kit.competences.clone(),
-            accessibility: k.kit.accessibility.clone(),
-            duration_minutes: k.kit.duration_minutes,
-        })
-        .collect();
-    mallette_search::write_index(&search_docs, &staging.path().join(SEARCH_INDEX_DIR))
-        .context("writing the search index")?;
+    written += write_feeds(analysis, staging, &kits, &rendered)?;
     Ok(written)
 }
 
-/// Where the search index sits inside the built site.
-pub const SEARCH_INDEX_DIR: &str = "search/index";
-
-/// Files of a kit: linked from its body, or beside its `index.md` in its folder.
-fn kit_attachments(doc: &Document, linked: &[String], files: &BTreeSet<String>) -> Vec<String> {
-    let mut result: Vec<String> = Vec::new();
-    let file_name = doc.rel_path.rsplit('/').next().unwrap_or_default();
-    if file_name.starts_with("index.") {
-        let folder = &doc.rel_path[..doc.rel_path.len() - file_name.len()];
-        for file in files.range(folder.to_string()..) {
-            if !file.starts_with(folder) {
-                break;
-            }
-            let name = &file[folder.len()..];
-            let is_kit_source =
-                !name.contains('/') && name.starts_with("index.") && name.ends_with(".md");
-            if !is_kit_source {
-                result.push(file.clone());
-            }
-        }
-    }
-    for file in linked {
-        if !result.contains(file) {
-            result.push(file.clone());
-        }
-    }
-    result
+/// What the search index holds: listed kits, kits in another language than the site's, and the
+/// kits of federated instances.
+fn search_documents(
+    renderer: &Renderer,
+    kits: &[pages::KitEntry],
+    remote: &[RemoteKit],
+    site_language: &str,
+) -> Vec<mallette_search::SearchDoc> {
+    let doc = |slug: &str, url: String, kit: &KitMeta, body: String| mallette_search::SearchDoc {
+        slug: slug.to_string(),
+        url,
+        title: kit.title.clone(),
+        summary: kit.summary.clone(),
+        body,
+        language: kit.language.clone(),
+        themes: kit.themes.clone(),
+        audiences: kit.audiences.clone(),
+        level: kit.level.clone(),
+        formats: kit.formats.clone(),
+        materials: kit.materials.clone(),
+        competences: kit.competences.clone(),
+        accessibility: kit.accessibility.clone(),
+        duration_minutes: kit.duration_minutes,
+    };
+    let mut docs: Vec<mallette_search::SearchDoc> = kits
+        .iter()
+        .filter(|k| k.listed || k.kit.language != site_language)
+        .map(|k| {
+            doc(
+                &k.doc.slug,
+                renderer.url(&k.doc.url_path),
+                k.kit,
+                k.body.text.clone(),
+            )
+        })
+        .collect();
+    docs.extend(remote.iter().map(|r| {
+        doc(
+            &crate::validate::slugify(&r.meta.title),
+            r.url.clone(),
+            &r.meta,
+            String::new(),
+        )
+    }));
+    docs
 }
 
-/// Up to four listed kits in the same language sharing the most themes and audiences.
-fn related_kits<'a>(entry: &KitEntry, listed: &[&'a KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
-    let mut scored: Vec<(usize, &KitEntry)> = listed
-        .iter()
-        .filter(|other| other.group != entry.group && other.kit.language == entry.kit.language)
-        .map(|other| {
-            let themes = other
-                .kit
-                .themes
+/// `feed.xml`, `catalog.json` and `sitemap.xml`. Returns files written.
+fn write_feeds<'a>(
+    analysis: &Analysis,
+    staging: &Staging,
+    kits: &'a [pages::KitEntry<'a>],
+    rendered: &[(String, String)],
+) -> Result<usize> {
+    let config = &analysis.config;
+    let site_url = crate::feeds::site_url(config);
+    let absolute = |url_path: &str| format!("{site_url}{url_path}");
+    let published = |k: &'a pages::KitEntry<'a>| crate::feeds::PublishedKit {
+        slug: &k.doc.slug,
+        url: absolute(&k.doc.url_path),
+        kit: k.kit,
+        translations: pages::translations_of(k, kits)
+            .iter()
+            .map(|o| (o.kit.language.clone(), absolute(&o.doc.url_path)))
+            .collect(),
+    };
+    let all: Vec<_> = kits.iter().map(published).collect();
+    let listed: Vec<_> = kits.iter().filter(|k| k.listed).map(published).collect();
+    staging.write("feed.xml", crate::feeds::atom(config, &listed).as_bytes())?;
+    staging.write(
+        "catalog.json",
+        crate::feeds::catalog(config, &all).as_bytes(),
+    )?;
+
+    let mut urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![(absolute(""), None)];
+    urls.extend(
+        kits.iter()
+            .map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))),
+    );
+    for (file, _) in rendered {
+        let Some(dir) = file.strip_suffix("index.html") else {
+            continue;
+        };
+        let is_listing = dir == "kits/"
+            || dir.starts_with("pages/")
+            || TAXONOMIES
                 .iter()
-                .filter(|t| entry.kit.themes.contains(t))
-                .count();
-            let audiences = other
-                .kit
-                .audiences
-                .iter()
-                .filter(|a| entry.kit.audiences.contains(a))
-                .count();
-            (themes * 2 + audiences, *other)
-        })
-        .filter(|(score, _)| *score >= 2)
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.kit.title.cmp(&b.1.kit.title))
-    });
-    scored.into_iter().take(4).map(|(_, k)| k).collect()
+                .any(|t| dir.starts_with(&format!("{}/", t.key)));
+        if is_listing {
+            urls.push((absolute(dir), None));
+        }
+    }
+    staging.write("sitemap.xml", crate::feeds::sitemap(&urls).as_bytes())?;
+    Ok(3)
 }
 
 /// Diagnostics for humans, each with its source line.

@@ -6,7 +6,8 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::site::{Failure, SEARCH_INDEX_DIR};
+use crate::search_assets::SEARCH_INDEX_DIR;
+use crate::site::Failure;
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {

@@ -1,0 +1,319 @@
+//! The pages of the site: kit pages, plain pages, browse pages (one per taxonomy and per term,
+//! with counts), the list of all kits, the home page, the search page and the 404 page.
+//!
+//! Input: the analysed documents, the kits of federated instances and a [`Renderer`]. Output: a
+//! list of `(site-relative file, HTML)`; writing them is the caller's job.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::federation::RemoteKit;
+use crate::markdown::RenderedBody;
+use crate::model::{Document, KitMeta};
+use crate::render::{CardView, PageView, Renderer, TaxonomyView, TranslationView};
+use crate::site::Analysis;
+use crate::vocabulary::TAXONOMIES;
+
+/// A kit of this instance: its document, metadata and rendered body.
+pub struct KitEntry<'a> {
+    pub doc: &'a Document,
+    pub kit: &'a KitMeta,
+    pub body: &'a RenderedBody,
+    /// Shown in lists and counts (translations are reached from their original).
+    pub listed: bool,
+    /// Translation group: the original's slug.
+    pub group: String,
+}
+
+/// The kits of this instance, in source order.
+pub fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
+    analysis
+        .documents
+        .iter()
+        .filter_map(|a| {
+            let kit = a.doc.kit()?;
+            let is_translation =
+                kit.translation_of.is_some() || !a.doc.url_path.starts_with("kits/");
+            Some(KitEntry {
+                doc: &a.doc,
+                kit,
+                body: &a.body,
+                listed: !is_translation,
+                group: kit
+                    .translation_of
+                    .clone()
+                    .unwrap_or_else(|| a.doc.slug.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Other kits of the same translation group.
+pub fn translations_of<'a>(entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
+    kits.iter()
+        .filter(|o| o.group == entry.group && o.doc.url_path != entry.doc.url_path)
+        .collect()
+}
+
+/// Render every page of the site.
+pub fn render_pages(
+    analysis: &Analysis,
+    renderer: &Renderer,
+    kits: &[KitEntry],
+    remote: &[RemoteKit],
+) -> Result<Vec<(String, String)>> {
+    let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
+    // Everything that appears in lists: our listed kits and federated ones, as (metadata, card).
+    let mut listing: Vec<(&KitMeta, CardView)> = listed
+        .iter()
+        .map(|k| (k.kit, renderer.card(k.doc, k.kit)))
+        .collect();
+    listing.extend(remote.iter().map(|r| (&r.meta, renderer.remote_card(r))));
+    listing.sort_by_key(|(kit, _)| kit.title.to_lowercase());
+
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (kit, _) in &listing {
+        for taxonomy in TAXONOMIES {
+            for value in kit.values_of(taxonomy.field) {
+                *counts.entry((taxonomy.key, value)).or_default() += 1;
+            }
+        }
+    }
+    let taxonomy_view = |key: &str| -> TaxonomyView {
+        let vocabulary = analysis.vocabularies.get(key);
+        TaxonomyView {
+            key: key.to_string(),
+            label: vocabulary.label(&renderer.lang).to_string(),
+            url: renderer.url(&format!("{key}/")),
+            terms: vocabulary
+                .terms
+                .iter()
+                .map(|t| {
+                    renderer.term(
+                        key,
+                        &t.slug,
+                        counts.get(&(key, t.slug.as_str())).copied().unwrap_or(0),
+                    )
+                })
+                .collect(),
+        }
+    };
+
+    let mut pages: Vec<(String, String)> = kits
+        .par_iter()
+        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed))
+        .collect::<Result<_>>()?;
+
+    for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
+        let view = PageView {
+            slug: analysed.doc.slug.clone(),
+            title: analysed.doc.title().to_string(),
+            url: renderer.url(&analysed.doc.url_path),
+            body_html: analysed.body.html.clone(),
+            toc: analysed.body.toc.clone(),
+        };
+        let mut context = Context::new();
+        context.insert("page", &view);
+        let html = renderer.render("page.html", "page", &view.url, context)?;
+        pages.push((format!("{}index.html", analysed.doc.url_path), html));
+    }
+
+    // Browse pages: one per taxonomy, one per term with at least one kit.
+    for taxonomy in TAXONOMIES {
+        let view = taxonomy_view(taxonomy.key);
+        let mut context = Context::new();
+        context.insert("taxonomy", &view);
+        pages.push((
+            format!("{}/index.html", taxonomy.key),
+            renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
+        ));
+        for term in view.terms.iter().filter(|t| t.count > 0) {
+            let term_cards: Vec<&CardView> = listing
+                .iter()
+                .filter(|(kit, _)| kit.values_of(taxonomy.field).contains(&term.slug.as_str()))
+                .map(|(_, card)| card)
+                .collect();
+            let mut context = Context::new();
+            context.insert("taxonomy", &view);
+            context.insert("term", term);
+            context.insert("kits", &term_cards);
+            let file = format!(
+                "{}/{}/index.html",
+                taxonomy.key,
+                Renderer::term_slug(&term.slug)
+            );
+            pages.push((
+                file,
+                renderer.render("term.html", "term", &term.url, context)?,
+            ));
+        }
+    }
+
+    let all_cards: Vec<&CardView> = listing.iter().map(|(_, card)| card).collect();
+    let mut context = Context::new();
+    context.insert("kits", &all_cards);
+    pages.push((
+        "kits/index.html".into(),
+        renderer.render("kits.html", "kits", &renderer.url("kits/"), context)?,
+    ));
+
+    // Home: the newest of our own kits, and entry points.
+    let mut recent = listed.clone();
+    recent.sort_by(|a, b| {
+        let date = |k: &KitEntry| k.kit.updated.or(k.kit.created);
+        date(b)
+            .cmp(&date(a))
+            .then_with(|| a.kit.title.cmp(&b.kit.title))
+    });
+    let recent_cards: Vec<CardView> = recent
+        .iter()
+        .take(analysis.config.recent_kits)
+        .map(|k| renderer.card(k.doc, k.kit))
+        .collect();
+    let mut context = Context::new();
+    context.insert("recent_kits", &recent_cards);
+    context.insert("kit_count", &listing.len());
+    context.insert(
+        "home_taxonomies",
+        &serde_json::json!({ "audiences": taxonomy_view("audiences"), "themes": taxonomy_view("themes") }),
+    );
+    pages.push((
+        "index.html".into(),
+        renderer.render("home.html", "home", &renderer.url(""), context)?,
+    ));
+
+    pages.push((
+        "search/index.html".into(),
+        renderer.render(
+            "search.html",
+            "search",
+            &renderer.url("search/"),
+            Context::new(),
+        )?,
+    ));
+    pages.push((
+        "404.html".into(),
+        renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,
+    ));
+    Ok(pages)
+}
+
+fn kit_page(
+    analysis: &Analysis,
+    renderer: &Renderer,
+    entry: &KitEntry,
+    kits: &[KitEntry],
+    listed: &[&KitEntry],
+) -> Result<(String, String)> {
+    let attachments = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files)
+        .into_iter()
+        .map(|rel| {
+            let size = std::fs::metadata(analysis.root.join(&rel))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            renderer.attachment(&rel, size)
+        })
+        .collect();
+    let translations: Vec<TranslationView> = translations_of(entry, kits)
+        .into_iter()
+        .map(|other| TranslationView {
+            language: other.kit.language.clone(),
+            language_label: renderer.language_label(&other.kit.language),
+            title: other.kit.title.clone(),
+            url: renderer.url(&other.doc.url_path),
+        })
+        .collect();
+    let related = related_kits(entry, listed)
+        .into_iter()
+        .map(|k| renderer.card(k.doc, k.kit))
+        .collect();
+    let view = renderer.kit_view(
+        entry.doc,
+        entry.kit,
+        entry.body.html.clone(),
+        entry.body.toc.clone(),
+        attachments,
+        translations,
+        related,
+    );
+    let mut context = Context::new();
+    context.insert("kit", &view);
+    let html = renderer.render("kit.html", "kit", &view.card.url, context)?;
+    Ok((format!("{}index.html", entry.doc.url_path), html))
+}
+
+/// Files of a kit: linked from its body, or beside its `index.md` in its folder.
+pub fn kit_attachments(doc: &Document, linked: &[String], files: &BTreeSet<String>) -> Vec<String> {
+    let mut result: Vec<String> = Vec::new();
+    let file_name = doc.rel_path.rsplit('/').next().unwrap_or_default();
+    if file_name.starts_with("index.") {
+        let folder = &doc.rel_path[..doc.rel_path.len() - file_name.len()];
+        for file in files.range(folder.to_string()..) {
+            if !file.starts_with(folder) {
+                break;
+            }
+            let name = &file[folder.len()..];
+            let is_kit_source =
+                !name.contains('/') && name.starts_with("index.") && name.ends_with(".md");
+            if !is_kit_source {
+                result.push(file.clone());
+            }
+        }
+    }
+    for file in linked {
+        if !result.contains(file) {
+            result.push(file.clone());
+        }
+    }
+    result
+}
+
+/// Every attachment to copy into the site (instance-relative paths).
+pub fn all_attachments(analysis: &Analysis, kits: &[KitEntry]) -> BTreeSet<String> {
+    let mut to_copy: BTreeSet<String> = BTreeSet::new();
+    for entry in kits {
+        to_copy.extend(kit_attachments(
+            entry.doc,
+            &entry.body.attachments,
+            &analysis.files,
+        ));
+    }
+    for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
+        to_copy.extend(analysed.body.attachments.iter().cloned());
+    }
+    to_copy
+}
+
+/// Where an attachment goes in the site.
+pub fn attachment_site_path(rel: &str) -> &str {
+    rel.strip_prefix("content/").unwrap_or(rel)
+}
+
+/// Up to four listed kits in the same language sharing the most themes and audiences.
+fn related_kits<'a>(entry: &KitEntry, listed: &[&'a KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
+    let shared = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
+    let mut scored: Vec<(usize, &KitEntry)> = listed
+        .iter()
+        .filter(|other| other.group != entry.group && other.kit.language == entry.kit.language)
+        .map(|other| {
+            let score = shared(&other.kit.themes, &entry.kit.themes) * 2
+                + shared(&other.kit.audiences, &entry.kit.audiences);
+            (score, *other)
+        })
+        .filter(|(score, _)| *score >= 2)
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.kit.title.cmp(&b.1.kit.title))
+    });
+    scored.into_iter().take(4).map(|(_, k)| k).collect()
+}
+
+/// Absolute path of an attachment's source.
+pub fn attachment_source(analysis: &Analysis, rel: &str) -> std::path::PathBuf {
+    Path::new(&analysis.root).join(rel)
+}
