@@ -43,6 +43,8 @@ pub enum Command {
     New(scaffold::NewArgs),
     /// Create a new instance (settings, example kits, contributing guide, CI workflows)
     Init(scaffold::InitArgs),
+    /// Download the catalogs of [[federation]] into federation/ (the only command using the network)
+    FetchCatalogs(scaffold::FetchArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::New(args) => scaffold::run_new(args),
         Command::Init(args) => scaffold::run_init(args),
+        Command::FetchCatalogs(args) => scaffold::run_fetch(args),
     };
     match result {
         Ok(code) => code,

@@ -49,3 +49,19 @@ pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args, Debug)]
+pub struct FetchArgs {
+    /// Instance folder
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+pub fn run_fetch(args: FetchArgs) -> Result<ExitCode, Failure> {
+    let root = super::root_or_default(args.root);
+    let config = crate::config::Config::load(&root)?;
+    for (name, path, count) in crate::federation::fetch(&root, &config)? {
+        println!("{name}: {count} kits → {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
