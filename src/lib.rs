@@ -27,6 +27,7 @@ pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod pages;
 pub mod render;

@@ -59,12 +59,18 @@ pub fn translations_of<'a>(entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'
         .collect()
 }
 
-/// Render every page of the site.
+/// Writes a file of the site (site-relative path, bytes): pages hand over binary outputs such as
+/// the kits' `.zip` as soon as they are made, instead of keeping them all in memory.
+pub type WriteFile<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
+
+/// Render every page of the site. Kit archives go straight to `write`; the HTML pages are returned.
 pub fn render_pages(
     analysis: &Analysis,
     renderer: &Renderer,
     kits: &[KitEntry],
     remote: &[RemoteKit],
+    style_css: &[u8],
+    write: WriteFile,
 ) -> Result<Vec<(String, String)>> {
     let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
     // Everything that appears in lists: our listed kits and federated ones, as (metadata, card).
@@ -105,7 +111,7 @@ pub fn render_pages(
 
     let mut pages: Vec<(String, String)> = kits
         .par_iter()
-        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed))
+        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed, style_css, write))
         .collect::<Result<_>>()?;
 
     for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
@@ -208,14 +214,17 @@ fn kit_page(
     entry: &KitEntry,
     kits: &[KitEntry],
     listed: &[&KitEntry],
+    style_css: &[u8],
+    write: WriteFile,
 ) -> Result<(String, String)> {
-    let attachments = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files)
-        .into_iter()
+    let attachment_files = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files);
+    let attachments: Vec<_> = attachment_files
+        .iter()
         .map(|rel| {
-            let size = std::fs::metadata(analysis.root.join(&rel))
+            let size = std::fs::metadata(analysis.root.join(rel))
                 .map(|m| m.len())
                 .unwrap_or(0);
-            renderer.attachment(&rel, size)
+            renderer.attachment(rel, size)
         })
         .collect();
     let translations: Vec<TranslationView> = translations_of(entry, kits)
@@ -243,6 +252,37 @@ fn kit_page(
     let mut context = Context::new();
     context.insert("kit", &view);
     let html = renderer.render("kit.html", "kit", &view.card.url, context)?;
+
+    // The .zip: a standalone page whose links to attachments point to the files beside it.
+    let mut standalone = view.clone();
+    standalone.zip_url = None;
+    let site_url = crate::feeds::site_url(&analysis.config);
+    standalone.online_url = site_url
+        .contains("://")
+        .then(|| format!("{site_url}{}", entry.doc.url_path));
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (attachment, rel) in standalone.attachments.iter_mut().zip(&attachment_files) {
+        let name = attachment.name.clone();
+        standalone.body_html = standalone
+            .body_html
+            .replace(&format!("\"{}\"", attachment.url), &format!("\"{name}\""));
+        attachment.url = crate::links::percent_encode_path(&name);
+        if let Ok(bytes) = std::fs::read(analysis.root.join(rel)) {
+            files.push((name, bytes));
+        }
+    }
+    let mut context = Context::new();
+    context.insert("kit", &standalone);
+    let page = renderer.render("kit-standalone.html", "kit", &view.card.url, context)?;
+    let page = crate::offline::detach(&page, &analysis.config.base_path(), &site_url);
+    files.push(("index.html".into(), page.into_bytes()));
+    files.push(("style.css".into(), style_css.to_vec()));
+    let archive = crate::offline::kit_zip(&entry.doc.slug, &files)?;
+    write(
+        &format!("{}{}.zip", entry.doc.url_path, entry.doc.slug),
+        &archive,
+    )?;
+
     Ok((format!("{}index.html", entry.doc.url_path), html))
 }
 

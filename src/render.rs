@@ -123,6 +123,10 @@ pub struct KitView {
     pub source_path: String,
     /// schema.org `LearningResource` as JSON, safe to print inside a `<script>` element.
     pub jsonld: String,
+    /// The kit as a `.zip` for offline use.
+    pub zip_url: Option<String>,
+    /// In the standalone page of the `.zip`: the kit's address on the web, when known.
+    pub online_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -403,6 +407,8 @@ impl<'a> Renderer<'a> {
         let jsonld = self.jsonld(doc, kit);
         KitView {
             jsonld,
+            zip_url: Some(self.url(&format!("{}{}.zip", doc.url_path, doc.slug))),
+            online_url: None,
             card: self.card(doc, kit),
             formats: self.terms("formats", &kit.formats),
             materials: self.terms("materials", &kit.materials),

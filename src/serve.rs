@@ -65,6 +65,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
         out: out.clone(),
         base_url: Some("/".into()),
         drafts: true,
+        offline: false,
     };
     let hub = Arc::new(Mutex::new(Hub::default()));
 

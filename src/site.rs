@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// A site that works opened from disk (`file://`): relative links to `index.html` files.
+    pub offline: bool,
 }
 
 /// Why a build or check failed.
@@ -405,13 +407,18 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         &options.root,
         &AnalyseOptions {
             drafts: options.drafts,
-            base_url: options.base_url.clone(),
+            // Offline pages link relatively; they are built at `/` and then rewritten.
+            base_url: if options.offline {
+                Some("/".into())
+            } else {
+                options.base_url.clone()
+            },
             strict: false,
             stale_after_days: None,
         },
     )?;
     let staging = Staging::new(&options.root, &options.out)?;
-    let written = write_site(&analysis, &staging)?;
+    let written = write_site(&analysis, &staging, options.offline)?;
     let out = staging.commit()?;
     let kits = analysis
         .documents
@@ -431,7 +438,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
 }
 
 /// Render every page, write the search index, copy assets and attachments. Returns files written.
-fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
+fn write_site(analysis: &Analysis, staging: &Staging, offline: bool) -> Result<usize> {
     let config = &analysis.config;
     let theme = Theme::load(&analysis.root, &config.theme)?;
     let base = config.base_path();
@@ -454,11 +461,24 @@ fn write_site(analysis: &Analysis, staging: &Staging) -> Result<usize> {
         .context("writing the search index")?;
     renderer.set_search(&search);
 
-    let rendered = pages::render_pages(analysis, &renderer, &kits, &analysis.remote)?;
-    rendered
-        .par_iter()
-        .try_for_each(|(file, html)| staging.write(file, html.as_bytes()))?;
-    let mut written = rendered.len() + search.files_written;
+    let style_css = theme.file("static/style.css").unwrap_or_default();
+    let write = |file: &str, bytes: &[u8]| staging.write(file, bytes);
+    let rendered = pages::render_pages(
+        analysis,
+        &renderer,
+        &kits,
+        &analysis.remote,
+        style_css,
+        &write,
+    )?;
+    rendered.par_iter().try_for_each(|(file, html)| {
+        if offline {
+            staging.write(file, crate::offline::relativize(html, file).as_bytes())
+        } else {
+            staging.write(file, html.as_bytes())
+        }
+    })?;
+    let mut written = rendered.len() + kits.len() + search.files_written;
 
     // Theme assets, the instance's colours and logo.
     for (path, bytes) in theme.static_files() {

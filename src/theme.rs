@@ -77,6 +77,11 @@ impl Theme {
         Ok(strings)
     }
 
+    /// A file of the theme by its theme-relative path (`static/style.css`).
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
     /// `(path under static/, bytes)` of every static asset.
     pub fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files

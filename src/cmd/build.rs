@@ -20,6 +20,9 @@ pub struct BuildArgs {
     /// Also build kits marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Build a site that works opened from disk (file://), e.g. on a USB key
+    #[arg(long)]
+    pub offline: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
@@ -30,6 +33,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
         out,
         base_url: args.base_url,
         drafts: args.drafts,
+        offline: args.offline,
     })?;
     print_diagnostics(&report.warnings, &report.sources, report.lang);
     if report.lang == Lang::Fr {

@@ -1,0 +1,142 @@
+//! Offline use: a `.zip` of each kit (a standalone page and its attachments) and `build --offline`,
+//! a site that works opened from disk (`file://`), for a USB key in a library with weak Wi-Fi.
+//!
+//! `--offline` builds the site at base path `/`, then rewrites every same-site URL of every page
+//! into a path relative to that page, ending in `index.html` (a browser opening files does not
+//! look for `index.html` in a folder).
+
+use std::io::Write as _;
+
+use anyhow::Result;
+
+/// Rewrite `href="/…"`, `src="/…"` (and `action`) of `html`, a page at site path `page_file`
+/// (`kits/x/index.html`), into relative paths to files.
+pub fn relativize(html: &str, page_file: &str) -> String {
+    let depth = page_file.matches('/').count();
+    let up = "../".repeat(depth);
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    loop {
+        let next = [
+            "href=\"/",
+            "src=\"/",
+            "action=\"/",
+            "data-base=\"/",
+            "data-manifest=\"/",
+        ]
+        .iter()
+        .filter_map(|pattern| rest.find(pattern).map(|i| (i, pattern.len())))
+        .min();
+        let Some((index, length)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        // Keep everything up to the opening quote, drop the leading slash.
+        out.push_str(&rest[..index + length - 1]);
+        rest = &rest[index + length..];
+        if rest.starts_with('/') {
+            // Protocol-relative `//host`: not ours, leave it.
+            out.push('/');
+            continue;
+        }
+        let end = rest.find('"').unwrap_or(rest.len());
+        let target = &rest[..end];
+        let (path, suffix) = match target.find(['#', '?']) {
+            Some(i) => (&target[..i], &target[i..]),
+            None => (target, ""),
+        };
+        let mut relative = format!("{up}{path}");
+        if path.is_empty() || path.ends_with('/') {
+            relative.push_str("index.html");
+        }
+        out.push_str(&relative);
+        out.push_str(suffix);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// For a page taken out of the site (the kit's standalone page): same-site links point to the
+/// site on the web when its address is known, else they become plain text.
+/// `base_path` is the path every same-site URL starts with (`/` or `/reseau/wiki/`).
+pub fn detach(html: &str, base_path: &str, site_url: &str) -> String {
+    let absolute = site_url.contains("://");
+    let marker = format!("href=\"{base_path}");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(index) = rest.find(&marker) {
+        let after = &rest[index + marker.len()..];
+        if after.starts_with('/') {
+            out.push_str(&rest[..index + marker.len()]);
+            rest = after;
+            continue;
+        }
+        let end = after.find('"').unwrap_or(after.len());
+        if absolute {
+            out.push_str(&rest[..index]);
+            out.push_str(&format!("href=\"{site_url}{}\"", &after[..end]));
+        } else {
+            // Drop the attribute (and the space before it): an <a> without href is text.
+            out.push_str(rest[..index].trim_end_matches(' '));
+        }
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A `.zip` of a kit: `<slug>/index.html` (standalone page), `<slug>/style.css` and the
+/// attachments by name. `files` are `(name in the zip, bytes)`. Timestamps are fixed so that
+/// the same kit always gives the same archive.
+pub fn kit_zip(slug: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in files {
+        writer.start_file(format!("{slug}/{name}"), options)?;
+        writer.write_all(bytes)?;
+    }
+    Ok(writer.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detached_pages_link_to_the_site_on_the_web_or_to_nothing() {
+        let html = r#"<a href="/themes/x/">x</a> <a href="fiche.pdf">f</a>"#;
+        assert_eq!(
+            detach(
+                &html.replace("\"/", "\"/wiki/"),
+                "/wiki/",
+                "https://ex.org/wiki/"
+            ),
+            r#"<a href="https://ex.org/wiki/themes/x/">x</a> <a href="fiche.pdf">f</a>"#
+        );
+        assert_eq!(
+            detach(html, "/", "/"),
+            r#"<a>x</a> <a href="fiche.pdf">f</a>"#
+        );
+    }
+
+    #[test]
+    fn urls_become_relative_file_paths() {
+        let html = r#"<a href="/">a</a><a href="/kits/x/#deroule">b</a><link href="/static/style.css"><a href="https://e.org/">c</a><a href="//cdn/x">d</a><img src="/kits/g/x/p.png">"#;
+        let out = relativize(html, "kits/y/index.html");
+        assert!(out.contains(r#"href="../../index.html""#), "{out}");
+        assert!(
+            out.contains(r#"href="../../kits/x/index.html#deroule""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="../../static/style.css""#));
+        assert!(out.contains(r#"href="https://e.org/""#));
+        assert!(out.contains(r#"href="//cdn/x""#));
+        assert!(out.contains(r#"src="../../kits/g/x/p.png""#));
+        assert_eq!(
+            relativize(r#"<a href="/kits/">k</a>"#, "index.html"),
+            r#"<a href="kits/index.html">k</a>"#
+        );
+    }
+}

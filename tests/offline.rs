@@ -1,0 +1,154 @@
+//! Offline use: `build --offline` (a site opened from disk) and each kit's `.zip`.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Every `href="…"` and `src="…"` value of `html`.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attribute) {
+            rest = &rest[i + attribute.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            found.push(rest[..end].to_string());
+        }
+    }
+    found
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+#[test]
+fn an_offline_build_links_every_page_to_files_that_exist_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("usb");
+    let run = run(mallette()
+        .arg("build")
+        .arg("--offline")
+        .arg("--root")
+        .arg(site("valid"))
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(run.code(), 0, "{}", run.stderr);
+    let pages = html_files(&out);
+    assert!(pages.len() > 15);
+    let mut checked = 0;
+    for page in &pages {
+        let html = read(page);
+        for link in links(&html) {
+            if link.starts_with("https:")
+                || link.starts_with("http:")
+                || link.starts_with("mailto:")
+                || link.starts_with('#')
+                || link.starts_with("data:")
+            {
+                continue;
+            }
+            assert!(
+                !link.starts_with('/'),
+                "{}: `{link}` is absolute, it breaks under file://",
+                page.display()
+            );
+            let path = link.split(['#', '?']).next().unwrap();
+            let decoded = path.replace("%20", " ");
+            let target = page.parent().unwrap().join(&decoded);
+            assert!(
+                target.is_file(),
+                "{}: `{link}` leads to no file ({})",
+                page.display(),
+                target.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "{checked} links checked");
+    let home = read(out.join("index.html"));
+    assert!(
+        home.contains("href=\"kits/index.html\""),
+        "directory links name index.html"
+    );
+    let kit = read(out.join("kits/mots-de-passe/index.html"));
+    assert!(kit.contains("href=\"../../static/style.css\""));
+}
+
+#[test]
+fn each_kit_page_offers_a_zip_with_a_standalone_page_and_its_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    assert_eq!(build(&site("valid"), &out).code(), 0);
+    let html = read(out.join("kits/mots-de-passe/index.html"));
+    assert!(
+        html.contains("href=\"/reseau/wiki/kits/mots-de-passe/mots-de-passe.zip\""),
+        "zip link on the kit page"
+    );
+
+    let bytes = std::fs::read(out.join("kits/mots-de-passe/mots-de-passe.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "mots-de-passe/fiche-memo.pdf",
+            "mots-de-passe/index.html",
+            "mots-de-passe/style.css"
+        ]
+    );
+    let mut page = String::new();
+    archive
+        .by_name("mots-de-passe/index.html")
+        .unwrap()
+        .read_to_string(&mut page)
+        .unwrap();
+    assert!(page.contains("Mots de passe et gestionnaire"));
+    assert!(
+        page.contains("href=\"fiche-memo.pdf\""),
+        "attachments linked beside the page"
+    );
+    assert!(page.contains("href=\"style.css\""));
+    // Links to the rest of the site point to the site on the web.
+    assert!(
+        page.contains("href=\"https://example.org/reseau/wiki/themes/securite/\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("href=\"/"),
+        "no link that breaks once unzipped"
+    );
+    let mut pdf = Vec::new();
+    archive
+        .by_name("mots-de-passe/fiche-memo.pdf")
+        .unwrap()
+        .read_to_end(&mut pdf)
+        .unwrap();
+    assert_eq!(
+        pdf,
+        std::fs::read(site("valid").join("content/kits/securite/mots-de-passe/fiche-memo.pdf"))
+            .unwrap()
+    );
+}
+
+#[test]
+fn the_same_content_gives_the_same_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(build(&site("valid"), &a).code(), 0);
+    assert_eq!(build(&site("valid"), &b).code(), 0);
+    let zip = "kits/traceurs/traceurs.zip";
+    assert_eq!(
+        std::fs::read(a.join(zip)).unwrap(),
+        std::fs::read(b.join(zip)).unwrap()
+    );
+}
