@@ -159,6 +159,8 @@ pub fn render_pages(
         }
     }
 
+    pages.extend(language_pages(renderer, kits)?);
+
     let all_cards: Vec<&CardView> = listing.iter().map(|(_, card)| card).collect();
     let mut context = Context::new();
     context.insert("kits", &all_cards);
@@ -205,6 +207,64 @@ pub fn render_pages(
         "404.html".into(),
         renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,
     ));
+    Ok(pages)
+}
+
+/// Browse pages per language (`/languages/en/`), when the instance has kits in several languages.
+/// Unlike other browse pages they also list translations: an English reader wants every English kit.
+fn language_pages(renderer: &Renderer, kits: &[KitEntry]) -> Result<Vec<(String, String)>> {
+    let mut by_language: BTreeMap<&str, Vec<&KitEntry>> = BTreeMap::new();
+    for kit in kits {
+        by_language
+            .entry(kit.kit.language.as_str())
+            .or_default()
+            .push(kit);
+    }
+    if by_language.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let term = |code: &str, count: usize| crate::render::TermView {
+        slug: code.to_string(),
+        label: renderer.language_label(code),
+        url: renderer.url(&format!("languages/{code}/")),
+        count,
+        framework: None,
+        framework_label: None,
+        code: None,
+    };
+    let view = TaxonomyView {
+        key: "languages".into(),
+        label: renderer.ui_string("languages"),
+        url: renderer.url("languages/"),
+        terms: by_language
+            .iter()
+            .map(|(code, kits)| term(code, kits.len()))
+            .collect(),
+    };
+    let mut pages = Vec::new();
+    let mut context = Context::new();
+    context.insert("taxonomy", &view);
+    pages.push((
+        "languages/index.html".to_string(),
+        renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
+    ));
+    for (code, entries) in &by_language {
+        let mut entries = entries.clone();
+        entries.sort_by_key(|k| k.kit.title.to_lowercase());
+        let cards: Vec<CardView> = entries
+            .iter()
+            .map(|k| renderer.card(k.doc, k.kit))
+            .collect();
+        let term = term(code, cards.len());
+        let mut context = Context::new();
+        context.insert("taxonomy", &view);
+        context.insert("term", &term);
+        context.insert("kits", &cards);
+        pages.push((
+            format!("languages/{code}/index.html"),
+            renderer.render("term.html", "term", &term.url, context)?,
+        ));
+    }
     Ok(pages)
 }
 

@@ -208,6 +208,16 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// An interface string of the theme (`t.<key>` in templates).
+    pub fn ui_string(&self, key: &str) -> String {
+        self.globals
+            .get("t")
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    }
+
     pub fn ui_lang(&self) -> Lang {
         Lang::from_code(&self.lang)
     }

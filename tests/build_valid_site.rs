@@ -296,3 +296,16 @@ fn no_page_requests_another_origin() {
         assert!(html.contains("Content-Security-Policy"), "{file} has a CSP");
     }
 }
+
+#[test]
+fn an_instance_with_several_languages_gets_a_browse_page_per_language() {
+    let languages = page("languages/index.html");
+    assert!(languages.contains("English") && languages.contains("Français"));
+    let english = page("languages/en/index.html");
+    assert!(
+        english.contains("Passwords and password managers"),
+        "translations are listed by language"
+    );
+    assert!(!english.contains("Les traceurs dans les applications"));
+    assert!(page("languages/fr/index.html").contains("Les traceurs dans les applications"));
+}
