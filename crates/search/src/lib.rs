@@ -199,6 +199,44 @@ pub struct Results {
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+/// What a query matches, before any stored field is read: [`Searcher::search`] without the hits'
+/// contents. A browser reads the stored fields of the few hits it shows from small per-document
+/// files instead of the index's doc store, then asks [`Matches::snippet_html`] for their snippets.
+#[derive(Debug, Clone)]
+pub struct Matches {
+    /// Documents matching the text and every filter.
+    pub total: usize,
+    /// The best `limit` of them, best first, with their scores.
+    pub docs: Vec<(tantivy::DocAddress, f32)>,
+    /// As in [`Results::facets`].
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The analysed query words (with their typo corrections), for snippets.
+    terms: Vec<query::QTerm>,
+}
+
+impl Matches {
+    /// The snippet of a hit, from its stored `excerpt` and `language` ([`StoredDoc`]): exactly
+    /// the `snippet_html` [`Searcher::search`] would give.
+    pub fn snippet_html(&self, excerpt: &str, language: &str) -> String {
+        snippet::snippet_html(excerpt, analysis::Family::of(language), &self.terms)
+    }
+}
+
+/// The stored fields of one indexed document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// The first [`schema::EXCERPT_BYTES`] of the body: the text snippets are cut from.
+    pub excerpt: String,
+    pub language: String,
+    pub level: String,
+    pub audiences: Vec<String>,
+    pub duration_minutes: u32,
+}
+
 /// An open index, ready to answer queries. Cheap to keep around; `Send + Sync`.
 pub struct Searcher {
     reader: IndexReader,
@@ -221,6 +259,30 @@ impl Searcher {
     /// Runs a query: see the crate doc for its semantics.
     pub fn search(&self, q: &Query) -> Result<Results> {
         query::run(self, q)
+    }
+
+    /// Matches, scores and facet counts of a query, without reading the hits' stored fields.
+    pub fn search_matches(&self, q: &Query) -> Result<Matches> {
+        query::matches(self, q)
+    }
+
+    /// The stored fields of a document (e.g. one of [`Matches::docs`]).
+    pub fn stored(&self, addr: tantivy::DocAddress) -> Result<StoredDoc> {
+        query::stored(self, addr)
+    }
+
+    /// The address of every document, in index order.
+    pub fn doc_addresses(&self) -> Vec<tantivy::DocAddress> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                if !reader.is_deleted(doc) {
+                    out.push(tantivy::DocAddress::new(segment as u32, doc));
+                }
+            }
+        }
+        out
     }
 
     /// Number of indexed documents.

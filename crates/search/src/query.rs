@@ -17,7 +17,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDo
 use crate::analysis::{self, Family};
 use crate::schema::{Fields, AUDIENCES, FACETS, LANGUAGE, LEVEL, TITLE_SORT};
 use crate::snippet;
-use crate::{Hit, Query, Results, Searcher};
+use crate::{Hit, Matches, Query, Results, Searcher, StoredDoc};
 
 /// Boosts of the stemmed fields, per field part.
 const TITLE_BOOST: Score = 3.0;
@@ -476,6 +476,63 @@ fn first_str(doc: &TantivyDocument, field: Field) -> String {
 
 /// Runs a [`Query`] (see the crate doc for the semantics).
 pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
+    let m = matches(s, q)?;
+    let mut hits = Vec::with_capacity(m.docs.len());
+    for &(addr, score) in &m.docs {
+        let doc = stored(s, addr)?;
+        hits.push(Hit {
+            snippet_html: m.snippet_html(&doc.excerpt, &doc.language),
+            slug: doc.slug,
+            url: doc.url,
+            title: doc.title,
+            summary: doc.summary,
+            score,
+            level: doc.level,
+            audiences: doc.audiences,
+            duration_minutes: doc.duration_minutes,
+        });
+    }
+    Ok(Results {
+        total: m.total,
+        hits,
+        facets: m.facets,
+    })
+}
+
+/// The stored fields of one document.
+pub(crate) fn stored(s: &Searcher, addr: DocAddress) -> Result<StoredDoc> {
+    let f = &s.fields;
+    let doc: TantivyDocument = s
+        .reader
+        .searcher()
+        .doc(addr)
+        .context("reading a search result")?;
+    Ok(StoredDoc {
+        slug: first_str(&doc, f.slug),
+        url: first_str(&doc, f.url),
+        title: first_str(&doc, f.title),
+        summary: first_str(&doc, f.summary),
+        excerpt: first_str(&doc, f.excerpt),
+        language: doc
+            .get_first(f.facets[LANGUAGE])
+            .and_then(|v| v.as_str())
+            .unwrap_or("fr")
+            .to_string(),
+        level: first_str(&doc, f.facets[LEVEL]),
+        audiences: doc
+            .get_all(f.facets[AUDIENCES])
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        duration_minutes: doc
+            .get_first(f.duration_minutes)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as u32,
+    })
+}
+
+/// Text analysis, typo corrections, matching and facet counting — everything but reading the
+/// stored fields of the hits.
+pub(crate) fn matches(s: &Searcher, q: &Query) -> Result<Matches> {
     let filters = group_filters(&q.filters)?;
     let mut terms = parse_text(&q.text);
     let searcher = s.reader.searcher();
@@ -530,42 +587,20 @@ pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
         }
     };
 
-    let f = &s.fields;
-    let mut hits = Vec::with_capacity(fruit.hits.len());
-    for (score, _, addr) in &fruit.hits {
-        let doc: TantivyDocument = searcher.doc(*addr).context("reading a search result")?;
-        let language = doc
-            .get_first(f.facets[LANGUAGE])
-            .and_then(|v| v.as_str())
-            .unwrap_or("fr");
-        let excerpt = first_str(&doc, f.excerpt);
-        hits.push(Hit {
-            slug: first_str(&doc, f.slug),
-            url: first_str(&doc, f.url),
-            title: first_str(&doc, f.title),
-            summary: first_str(&doc, f.summary),
-            snippet_html: snippet::snippet_html(&excerpt, Family::of(language), &terms),
-            score: *score,
-            level: first_str(&doc, f.facets[LEVEL]),
-            audiences: doc
-                .get_all(f.facets[AUDIENCES])
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            duration_minutes: doc
-                .get_first(f.duration_minutes)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0) as u32,
-        });
-    }
     let facets = FACETS
         .iter()
         .zip(fruit.facets)
         .map(|(name, counts)| (name.to_string(), counts))
         .collect();
-    Ok(Results {
+    Ok(Matches {
         total: fruit.total,
-        hits,
+        docs: fruit
+            .hits
+            .into_iter()
+            .map(|(score, _, addr)| (addr, score))
+            .collect(),
         facets,
+        terms,
     })
 }
 

@@ -479,3 +479,33 @@ fn searcher_is_shareable() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Searcher>();
 }
+
+#[test]
+fn matches_plus_stored_fields_give_the_same_hits_as_search() {
+    let f = fixture();
+    for (text, filters) in [
+        ("mot de pase", vec![]),
+        ("thunderbrid", vec![]),
+        ("", vec![("level", "debutant")]),
+        ("naviga", vec![]),
+    ] {
+        let query = q(text, &filters);
+        let results = f.searcher.search(&query).unwrap();
+        let m = f.searcher.search_matches(&query).unwrap();
+        assert_eq!(m.total, results.total);
+        assert_eq!(m.facets, results.facets);
+        assert_eq!(m.docs.len(), results.hits.len());
+        for ((addr, score), hit) in m.docs.iter().zip(&results.hits) {
+            let doc = f.searcher.stored(*addr).unwrap();
+            assert_eq!((doc.slug.as_str(), *score), (hit.slug.as_str(), hit.score));
+            assert_eq!(
+                m.snippet_html(&doc.excerpt, &doc.language),
+                hit.snippet_html
+            );
+        }
+    }
+    assert_eq!(
+        f.searcher.doc_addresses().len() as u64,
+        f.searcher.num_docs()
+    );
+}
