@@ -14,9 +14,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
-use crate::analysis::{self, Family};
+use crate::analysis;
 use crate::schema::{Fields, AUDIENCES, FACETS, LANGUAGE, LEVEL, TITLE_SORT};
-use crate::snippet;
 use crate::{Hit, Matches, Query, Results, Searcher, StoredDoc};
 
 /// Boosts of the stemmed fields, per field part.
