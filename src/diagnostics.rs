@@ -131,6 +131,10 @@ pub enum Problem {
         slug: String,
     },
     ImageWithoutAlt,
+    /// Lists, quotes or HTML elements of a body nested deeper than `max` levels.
+    NestingTooDeep {
+        max: usize,
+    },
     BadCatalog {
         name: String,
         detail: String,
@@ -191,6 +195,7 @@ impl Problem {
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
             Problem::ExternalImage { .. } => "external-image",
             Problem::ImageWithoutAlt => "image-without-alt",
+            Problem::NestingTooDeep { .. } => "nesting-too-deep",
             Problem::BadCatalog { .. } => "bad-catalog",
             Problem::InsecureLink { .. } => "insecure-link",
             Problem::MissingAnchor { .. } => "missing-anchor",
@@ -419,6 +424,15 @@ impl Problem {
                 "image sans texte alternatif",
                 "image without alternative text",
             ),
+            Problem::NestingTooDeep { max } => {
+                if fr {
+                    format!(
+                        "listes, citations ou balises HTML imbriquées sur plus de {max} niveaux"
+                    )
+                } else {
+                    format!("lists, quotes or HTML elements nested more than {max} levels deep")
+                }
+            }
             Problem::InsecureLink { url } => {
                 if fr {
                     format!("lien non chiffré `{url}`")
@@ -592,6 +606,11 @@ impl Problem {
                 fr,
                 "téléchargez l'image et placez-la à côté du kit",
                 "download the image and put it next to the kit",
+            ),
+            Problem::NestingTooDeep { .. } => pick(
+                fr,
+                "mettez les sous-parties à plat, sous des intertitres `###`",
+                "flatten the sub-parts under `###` headings",
             ),
             _ => return None,
         })

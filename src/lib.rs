@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod git;
 pub mod links;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -108,7 +108,8 @@ fn split_language(file_name: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn read_source(
+/// Read and classify one Markdown file (also used by `serve` to re-read an edited file).
+pub fn read_source(
     abs_path: &Path,
     rel_path: &str,
     diagnostics: &mut Vec<Diagnostic>,

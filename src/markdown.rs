@@ -6,8 +6,13 @@
 //! the search index, and record problems with their line and column. The HTML that
 //! pulldown-cmark writes (raw HTML included) then goes through ammonia, so that no script, event
 //! handler, `javascript:` URL, iframe, style or resource from another origin reaches the site.
+//!
+//! Nesting is bounded: html5ever (inside ammonia) takes time quadratic in the depth of the
+//! document, so 10,000 nested lists would take minutes. A body nested deeper than
+//! [`MAX_NESTING`] elements is an error, and [`sanitize`] never hands html5ever more than
+//! [`MAX_HTML_DEPTH`] open elements (deeper start tags are left out, their content kept).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -59,6 +64,13 @@ pub struct AnchoredLink {
     pub fragment: String,
 }
 
+/// Deepest nesting of lists, quotes and HTML elements a body may have (each list level counts
+/// twice: `<ul>` and `<li>`). Deeper is an error; browsers themselves stop nesting at 512.
+pub const MAX_NESTING: usize = 100;
+
+/// Open elements beyond which [`sanitize`] leaves start tags out before html5ever parses them.
+pub const MAX_HTML_DEPTH: usize = 256;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -97,8 +109,36 @@ pub fn render(
     let mut image_as_link_depth: Vec<bool> = Vec::new();
     // Alt text of the image being read, and where it started.
     let mut image_alt: Option<(usize, usize, String)> = None;
+    // Open Markdown containers (quotes, lists, items) and open raw HTML elements.
+    let mut containers = 0usize;
+    let mut raw_html = Nesting::default();
+    let mut too_deep_reported = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let deepest = match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                containers += 1;
+                (containers + raw_html.depth() > MAX_NESTING).then_some(range.start)
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                containers = containers.saturating_sub(1);
+                None
+            }
+            Event::Html(html) | Event::InlineHtml(html) => raw_html
+                .feed(html, MAX_NESTING.saturating_sub(containers), None)
+                .map(|offset| range.start + offset),
+            _ => None,
+        };
+        if let Some(offset) = deepest.filter(|_| !too_deep_reported) {
+            too_deep_reported = true;
+            let (line, column) = position(offset);
+            out.problems.push((
+                line,
+                column,
+                Problem::NestingTooDeep { max: MAX_NESTING },
+                Severity::Error,
+            ));
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -274,9 +314,9 @@ pub fn render(
         }
     }
 
-    let mut raw_html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
-    out.html = sanitize(&raw_html);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = sanitize(&html);
     out
 }
 
@@ -382,12 +422,220 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Clean HTML written by pulldown-cmark from contributor Markdown.
 pub fn sanitize(html: &str) -> String {
-    let cleaned = sanitizer().clean(html).to_string();
+    let mut bounded = String::with_capacity(html.len());
+    Nesting::default().feed(html, MAX_HTML_DEPTH, Some(&mut bounded));
+    let cleaned = sanitizer().clean(&bounded).to_string();
     // Task-list checkboxes are display only.
     cleaned.replace(
         "<input type=\"checkbox\"",
         "<input disabled=\"\" type=\"checkbox\"",
     )
+}
+
+/// Open elements of an HTML text read piece by piece, as a browser would count them roughly: void
+/// elements never open, a `<p>`, `<li>`, `<td>`… closes its open sibling, an end tag closes up to
+/// its element, the content of `<script>`, `<style>`… is text. Only a bound, not a parser.
+#[derive(Default)]
+struct Nesting {
+    open: Vec<String>,
+    /// Start tags left out because they were too deep, by name: their end tags go too.
+    dropped: HashMap<String, usize>,
+    /// Inside a raw-text element until its end tag.
+    raw_text: Option<String>,
+}
+
+const VOID_ELEMENTS: [&str; 15] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+const RAW_TEXT_ELEMENTS: [&str; 9] = [
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+/// Phrasing elements a closing sibling looks through (`<p><b>x<p>` closes the first `<p>`).
+const PHRASING: [&str; 18] = [
+    "a", "abbr", "b", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s", "samp", "small",
+    "span", "strong", "sub", "sup",
+];
+
+/// For a start tag that closes an open sibling (`<li>` closes the previous `<li>`): the names
+/// it closes, and whether it looks through anything but a table (`<tr>`, `<td>`) or only through
+/// phrasing elements and `extra`.
+fn sibling_rule(name: &str) -> Option<(&'static [&'static str], Option<&'static [&'static str]>)> {
+    const BLOCKS: &[&str] = &["address", "div", "p"];
+    Some(match name {
+        "p" => (&["p"], Some(&[])),
+        "li" => (&["li"], Some(BLOCKS)),
+        "dt" | "dd" => (&["dt", "dd"], Some(BLOCKS)),
+        "option" => (&["option"], Some(&[])),
+        "rt" | "rp" => (&["rt", "rp"], Some(&[])),
+        "tr" => (&["tr"], None),
+        "td" | "th" => (&["td", "th"], None),
+        "thead" | "tbody" | "tfoot" => (&["thead", "tbody", "tfoot"], None),
+        _ => return None,
+    })
+}
+
+impl Nesting {
+    fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Read `html`; start tags that would open more than `max` elements are left out of `out`
+    /// (with their end tags), everything else is copied as is. Returns the offset in `html` of the
+    /// first start tag that went beyond `max`.
+    fn feed(&mut self, html: &str, max: usize, mut out: Option<&mut String>) -> Option<usize> {
+        let bytes = html.as_bytes();
+        let mut first_too_deep = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(name) = &self.raw_text {
+                // Skip to `</name` (any letter case).
+                let end = find_end_tag(html, i, name);
+                match end {
+                    Some(at) => {
+                        self.raw_text = None;
+                        i = at;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let Some(lt) = html[i..].find('<').map(|p| i + p) else {
+                break;
+            };
+            let rest = &bytes[lt + 1..];
+            if rest.starts_with(b"!--") {
+                i = html[lt + 4..]
+                    .find("-->")
+                    .map_or(bytes.len(), |p| lt + 4 + p + 3);
+                continue;
+            }
+            let is_end = rest.first() == Some(&b'/');
+            let name_start = lt + 1 + usize::from(is_end);
+            let is_tag = bytes
+                .get(name_start)
+                .is_some_and(|b| b.is_ascii_alphabetic());
+            if !is_tag {
+                if matches!(rest.first(), Some(b'!' | b'?')) {
+                    i = html[lt..].find('>').map_or(bytes.len(), |p| lt + p + 1);
+                } else {
+                    i = lt + 1;
+                }
+                continue;
+            }
+            let name_end = html[name_start..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+                .map_or(bytes.len(), |p| name_start + p);
+            let name = html[name_start..name_end].to_ascii_lowercase();
+            let tag_end = tag_end(bytes, name_end);
+            let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+            let keep = if is_end {
+                self.end_tag(&name)
+            } else {
+                let keep = self.start_tag(&name, self_closing, max);
+                if !keep && first_too_deep.is_none() {
+                    first_too_deep = Some(lt);
+                }
+                keep
+            };
+            if !keep {
+                if let Some(out) = out.as_deref_mut() {
+                    out.push_str(&html[copied..lt]);
+                    copied = tag_end;
+                }
+            }
+            i = tag_end;
+        }
+        if let Some(out) = out {
+            out.push_str(&html[copied..]);
+        }
+        first_too_deep
+    }
+
+    fn start_tag(&mut self, name: &str, self_closing: bool, max: usize) -> bool {
+        if VOID_ELEMENTS.contains(&name) || self_closing {
+            return true;
+        }
+        if let Some((group, through)) = sibling_rule(name) {
+            // An open sibling (`<tr><td>` then `<tr>`) is closed with what it holds.
+            for at in (0..self.open.len()).rev() {
+                let open = self.open[at].as_str();
+                if group.contains(&open) {
+                    self.open.truncate(at);
+                    break;
+                }
+                let passes = match through {
+                    None => open != "table",
+                    Some(extra) => PHRASING.contains(&open) || extra.contains(&open),
+                };
+                if !passes {
+                    break;
+                }
+            }
+        }
+        if self.open.len() >= max {
+            *self.dropped.entry(name.to_string()).or_default() += 1;
+            return false;
+        }
+        if RAW_TEXT_ELEMENTS.contains(&name) {
+            self.raw_text = Some(name.to_string());
+            return true;
+        }
+        self.open.push(name.to_string());
+        true
+    }
+
+    fn end_tag(&mut self, name: &str) -> bool {
+        if let Some(count) = self.dropped.get_mut(name).filter(|c| **c > 0) {
+            *count -= 1;
+            return false;
+        }
+        if let Some(at) = self.open.iter().rposition(|open| open == name) {
+            self.open.truncate(at);
+        }
+        true
+    }
+}
+
+/// Offset of the `<` of the first `</name` at or after `from`, ignoring letter case.
+fn find_end_tag(html: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut i = from;
+    while let Some(p) = html[i..].find("</") {
+        let at = i + p;
+        let candidate = &bytes[at + 2..];
+        if candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+/// Offset just after the `>` closing a tag whose name ends at `from` (quotes respected).
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (k, &b) in bytes.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return k + 1,
+            None => {}
+        }
+    }
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -426,6 +674,59 @@ mod tests {
         assert!(!r.html.contains("onerror"));
         assert!(!r.html.contains("evil.example"));
         assert!(!r.html.to_lowercase().contains("javascript:"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_at_its_line_and_stays_fast() {
+        for body in [
+            format!("intro\n\n{}fond\n", "> ".repeat(10_000)),
+            format!("intro\n\n{}fond\n", "- ".repeat(10_000)),
+            format!("intro\n\n{}fond\n", "<div>".repeat(10_000)),
+            format!("intro\n\n{}fond\n", "<ul><li>".repeat(10_000)),
+        ] {
+            let start = std::time::Instant::now();
+            let r = render(&body, 10, "content/kits/x.md", &NoLinks);
+            assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+            let deep: Vec<_> = r
+                .problems
+                .iter()
+                .filter(|p| p.2 == Problem::NestingTooDeep { max: MAX_NESTING })
+                .collect();
+            assert_eq!(deep.len(), 1, "one error per body: {:?}", r.problems);
+            assert_eq!(deep[0].0, 12, "on the line of the nesting");
+            assert_eq!(deep[0].3, Severity::Error);
+            assert!(r.html.contains("fond"), "the text is kept");
+        }
+    }
+
+    #[test]
+    fn ordinary_nesting_passes_untouched() {
+        let body = "- a\n  - b\n    - c\n\n> q\n> > r\n\n<div><p>x<p>y</div>\n\n<table><tr><td>1<tr><td>2</table>\n";
+        let r = render(body, 1, "content/kits/x.md", &NoLinks);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let mut unchanged = String::new();
+        let deep = "<ul><li>".repeat(200);
+        let first = Nesting::default().feed(&deep, MAX_HTML_DEPTH, Some(&mut unchanged));
+        assert_eq!(first, None);
+        assert_eq!(unchanged, deep, "under the bound nothing is left out");
+        let mut bounded = String::new();
+        let deeper = format!("{}<b>x</b>{}", "<div>".repeat(300), "</div>".repeat(300));
+        assert_eq!(
+            Nesting::default().feed(&deeper, MAX_HTML_DEPTH, Some(&mut bounded)),
+            Some(MAX_HTML_DEPTH * 5)
+        );
+        assert_eq!(
+            bounded,
+            format!("{}x{}", "<div>".repeat(256), "</div>".repeat(256))
+        );
+        // Tags inside a script or a comment are text.
+        let mut n = Nesting::default();
+        n.feed(
+            "<script>if (a<b) { x = '<div><div>' }</script><!-- <div> -->",
+            1,
+            None,
+        );
+        assert_eq!(n.depth(), 0);
     }
 
     #[test]

@@ -210,6 +210,27 @@ pub fn render_pages(
     Ok(pages)
 }
 
+/// Render the page (and archive) of one kit, `kits[index]`: what an edit of its body changes.
+pub fn render_one_kit(
+    analysis: &Analysis,
+    renderer: &Renderer,
+    kits: &[KitEntry],
+    index: usize,
+    style_css: &[u8],
+    write: WriteFile,
+) -> Result<(String, String)> {
+    let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
+    kit_page(
+        analysis,
+        renderer,
+        &kits[index],
+        kits,
+        &listed,
+        style_css,
+        write,
+    )
+}
+
 /// Browse pages per language (`/languages/en/`), when the instance has kits in several languages.
 /// Unlike other browse pages they also list translations: an English reader wants every English kit.
 fn language_pages(renderer: &Renderer, kits: &[KitEntry]) -> Result<Vec<(String, String)>> {

@@ -144,7 +144,7 @@ pub struct Renderer<'a> {
     pub vocabularies: &'a Vocabularies,
     pub base: String,
     pub lang: String,
-    tera: Tera,
+    tera: std::sync::Arc<Tera>,
     globals: Context,
 }
 
@@ -162,11 +162,19 @@ impl<'a> Renderer<'a> {
             "en"
         }
         .to_string();
-        let mut tera = Tera::default();
-        tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(theme.templates()?)
-            .map_err(tera_error)
-            .context("theme templates")?;
+        let tera = match theme.compiled.get() {
+            Some(tera) => tera.clone(),
+            None => {
+                let mut tera = Tera::default();
+                tera.set_escape_fn(escape_html);
+                tera.add_raw_templates(theme.templates()?)
+                    .map_err(tera_error)
+                    .context("theme templates")?;
+                let tera = std::sync::Arc::new(tera);
+                let _ = theme.compiled.set(tera.clone());
+                tera
+            }
+        };
         let mut globals = Context::new();
         globals.insert(
             "site",

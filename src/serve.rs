@@ -19,7 +19,8 @@ use notify::{RecursiveMode, Watcher as _};
 use tiny_http::{Header, Response, Server};
 
 use crate::diagnostics::Lang;
-use crate::site::{self, render_diagnostics, BuildOptions, Failure};
+use crate::live::{LiveSite, Update};
+use crate::site::{render_diagnostics, BuildOptions, Failure};
 
 const LIVE_JS: &str = include_str!("serve_live.js");
 
@@ -69,7 +70,8 @@ pub fn run(options: ServeOptions) -> Result<()> {
     };
     let hub = Arc::new(Mutex::new(Hub::default()));
 
-    rebuild(&build_options, &hub, true);
+    let mut live: Option<LiveSite> = None;
+    rebuild(&build_options, &mut live, &[], &hub, true);
     if !out.exists() {
         // No good build yet: serve a page that shows the errors and waits for a fix.
         std::fs::create_dir_all(&out)?;
@@ -97,7 +99,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
     }
     {
         let hub = hub.clone();
-        std::thread::spawn(move || watch_loop(rx, build_options, hub));
+        std::thread::spawn(move || watch_loop(rx, build_options, live, hub));
     }
 
     let server = Arc::new(server);
@@ -131,43 +133,91 @@ fn is_change(event: &notify::Result<notify::Event>) -> bool {
 fn watch_loop(
     rx: Receiver<notify::Result<notify::Event>>,
     options: BuildOptions,
+    mut live: Option<LiveSite>,
     hub: Arc<Mutex<Hub>>,
 ) {
     const DEBOUNCE: Duration = Duration::from_millis(20);
+    let mut changed: Vec<PathBuf> = Vec::new();
     while let Ok(event) = rx.recv() {
         if !is_change(&event) {
             continue;
         }
+        collect_paths(&event, &mut changed);
         while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
-            let _ = more;
-        }
-        rebuild(&options, &hub, false);
-        // Events caused while building (none should be changes, but drain accesses).
-        while let Ok(event) = rx.try_recv() {
-            if is_change(&event) {
-                rebuild(&options, &hub, false);
-                break;
+            if is_change(&more) {
+                collect_paths(&more, &mut changed);
             }
         }
+        rebuild(&options, &mut live, &changed, &hub, false);
+        changed.clear();
     }
 }
 
-fn rebuild(options: &BuildOptions, hub: &Arc<Mutex<Hub>>, first: bool) {
+/// Paths of a change event; an error (lost events) is recorded as "everything".
+fn collect_paths(event: &notify::Result<notify::Event>, changed: &mut Vec<PathBuf>) {
+    match event {
+        Ok(event) => {
+            for path in &event.paths {
+                if !changed.contains(path) {
+                    changed.push(path.clone());
+                }
+            }
+        }
+        Err(_) => changed.push(PathBuf::new()),
+    }
+}
+
+/// Apply `changed` to the site: in place when only bodies changed, else a full atomic build.
+fn rebuild(
+    options: &BuildOptions,
+    live: &mut Option<LiveSite>,
+    changed: &[PathBuf],
+    hub: &Arc<Mutex<Hub>>,
+    first: bool,
+) {
     let started = Instant::now();
-    match site::build(options) {
-        Ok(report) => {
-            let warnings = render_diagnostics(&report.warnings, &report.sources, report.lang);
-            eprint!("{warnings}");
-            let message = if report.lang == Lang::Fr {
-                "Site reconstruit"
+    let incremental = match live.as_mut() {
+        Some(site) if !changed.is_empty() => site.update(changed),
+        _ => Ok(Update::NeedsFullBuild),
+    };
+    let result = match incremental {
+        Ok(Update::Pages(pages)) => {
+            let lang = live.as_ref().map(LiveSite::lang).unwrap_or(Lang::Fr);
+            let message = if lang == Lang::Fr {
+                "Page(s) mise(s) à jour"
             } else {
-                "Site rebuilt"
+                "Page(s) updated"
             };
             eprintln!(
-                "{message}: {} kits, {} ms",
-                report.kits,
+                "{message}: {} ({} ms)",
+                pages.join(", "),
                 started.elapsed().as_millis()
             );
+            Ok(())
+        }
+        Ok(Update::NeedsFullBuild) => match LiveSite::build(options.clone()) {
+            Ok((report, site)) => {
+                let warnings = render_diagnostics(&report.warnings, &report.sources, report.lang);
+                eprint!("{warnings}");
+                let message = if report.lang == Lang::Fr {
+                    "Site reconstruit"
+                } else {
+                    "Site rebuilt"
+                };
+                eprintln!(
+                    "{message}: {} kits, {} ms",
+                    report.kits,
+                    started.elapsed().as_millis()
+                );
+                *live = Some(site);
+                Ok(())
+            }
+            Err(failure) => Err(failure),
+        },
+        Err(failure) => Err(failure),
+    };
+    match result {
+        Ok(()) => {
             if !first {
                 hub.lock().unwrap().broadcast(Event::Reload);
             }

@@ -207,7 +207,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     })
 }
 
-fn parse_document(
+pub fn parse_document(
     source: &Source,
     config: &Config,
     vocabularies: &Vocabularies,
@@ -402,6 +402,13 @@ pub struct Report {
 
 /// Build the site into `options.out`, atomically.
 pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
+    build_keeping(options).map(|(report, _, _)| report)
+}
+
+/// Build, and keep what `serve` needs to apply later edits without a full build.
+pub fn build_keeping(
+    options: &BuildOptions,
+) -> Result<(Report, Analysis, crate::search_assets::SearchAssets), Failure> {
     let started = Instant::now();
     let analysis = analyse(
         &options.root,
@@ -418,30 +425,29 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         },
     )?;
     let staging = Staging::new(&options.root, &options.out)?;
-    let written = write_site(&analysis, &staging, options.offline)?;
+    let (written, search) = write_site(&analysis, &staging, options.offline)?;
     let out = staging.commit()?;
     let kits = analysis
         .documents
         .iter()
         .filter(|a| a.doc.kit().is_some())
         .count();
-    Ok(Report {
+    let report = Report {
         out,
         kits,
         pages: analysis.documents.len() - kits,
         files_written: written,
         lang: Lang::from_code(&analysis.config.language),
-        warnings: analysis.warnings,
-        sources: analysis.sources,
+        warnings: analysis.warnings.clone(),
+        sources: analysis.sources.clone(),
         millis: started.elapsed().as_millis(),
-    })
+    };
+    Ok((report, analysis, search))
 }
 
-/// Render every page, write the search index, copy assets and attachments. Returns files written.
-fn write_site(analysis: &Analysis, staging: &Staging, offline: bool) -> Result<usize> {
-    let config = &analysis.config;
-    let theme = Theme::load(&analysis.root, &config.theme)?;
-    let base = config.base_path();
+/// The renderer of an analysed instance: its theme, settings and plain pages for the footer.
+pub fn renderer<'a>(analysis: &'a Analysis, theme: &Theme) -> Result<Renderer<'a>> {
+    let base = analysis.config.base_path();
     let page_links: Vec<PageLink> = analysis
         .documents
         .iter()
@@ -452,7 +458,24 @@ fn write_site(analysis: &Analysis, staging: &Staging, offline: bool) -> Result<u
             url: format!("{base}{}", a.doc.url_path),
         })
         .collect();
-    let mut renderer = Renderer::new(config, &analysis.vocabularies, &theme, base, &page_links)?;
+    Renderer::new(
+        &analysis.config,
+        &analysis.vocabularies,
+        theme,
+        base,
+        &page_links,
+    )
+}
+
+/// Render every page, write the search index, copy assets and attachments. Returns files written.
+fn write_site(
+    analysis: &Analysis,
+    staging: &Staging,
+    offline: bool,
+) -> Result<(usize, crate::search_assets::SearchAssets)> {
+    let config = &analysis.config;
+    let theme = Theme::load(&analysis.root, &config.theme)?;
+    let mut renderer = renderer(analysis, &theme)?;
     let kits = pages::kit_entries(analysis);
 
     // The search index first: pages link to its content-hashed files.
@@ -501,7 +524,7 @@ fn write_site(analysis: &Analysis, staging: &Staging, offline: bool) -> Result<u
     written += attachments.len();
 
     written += write_feeds(analysis, staging, &kits, &rendered)?;
-    Ok(written)
+    Ok((written, search))
 }
 
 /// What the search index holds: listed kits, kits in another language than the site's, and the

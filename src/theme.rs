@@ -17,6 +17,8 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 pub struct Theme {
     /// Theme-relative path (`templates/kit.html`, `static/style.css`) → bytes.
     files: BTreeMap<String, Vec<u8>>,
+    /// The templates once parsed, kept so that `serve` does not parse them for every edit.
+    pub compiled: std::sync::OnceLock<std::sync::Arc<tera::Tera>>,
 }
 
 impl Theme {
@@ -37,7 +39,10 @@ impl Theme {
         } else if name != "default" {
             bail!("theme `{name}`: folder {} not found", dir.display());
         }
-        Ok(Theme { files })
+        Ok(Theme {
+            files,
+            compiled: std::sync::OnceLock::new(),
+        })
     }
 
     /// `(name, source)` of every template (`kit.html`, `macros.html`…).

@@ -1,0 +1,232 @@
+//! Incremental rebuilds for `mallette serve`: apply an edit without a full build when it can.
+//!
+//! The common edit while writing a kit changes its *body* only. Then nothing else in the site
+//! depends on it but its own page and archive: lists, counts, feeds and related kits are built
+//! from front-matter. So [`LiveSite::update`] re-reads, re-validates and re-renders just that file
+//! and writes its page in place (each file is written to a temporary name and renamed, so a page
+//! is never served half-written). Anything else — front-matter, a new or deleted file, a template,
+//! a vocabulary, mallette.toml — asks for a full (atomic) build, which re-renders everything that
+//! may use it.
+//!
+//! The search index is rebuilt by full builds only: a body edit shows at once on the page, and the
+//! dev server's search catches up at the next full build (the edited text is still found by its
+//! title and summary, which a body edit does not change).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::diagnostics::{Diagnostic, Lang};
+use crate::links::SiteLinks;
+use crate::markdown;
+use crate::model::Meta;
+use crate::pages;
+use crate::search_assets::SearchAssets;
+use crate::site::{self, Analysis, BuildOptions, Failure, Report};
+use crate::theme::Theme;
+
+/// A built site and what is needed to update it.
+pub struct LiveSite {
+    pub options: BuildOptions,
+    analysis: Analysis,
+    search: SearchAssets,
+    /// Loaded once: a theme change asks for a full build, which makes a new `LiveSite`.
+    theme: Theme,
+}
+
+/// What [`LiveSite::update`] did.
+pub enum Update {
+    /// Pages rewritten in place (site-relative files).
+    Pages(Vec<String>),
+    /// The change needs a full build.
+    NeedsFullBuild,
+}
+
+impl LiveSite {
+    /// A full, atomic build.
+    pub fn build(options: BuildOptions) -> Result<(Report, LiveSite), Failure> {
+        let (report, analysis, search) = site::build_keeping(&options)?;
+        let theme = Theme::load(&options.root, &analysis.config.theme)?;
+        // Parse the templates now, not on the first edit.
+        site::renderer(&analysis, &theme)?;
+        Ok((
+            report,
+            LiveSite {
+                options,
+                analysis,
+                search,
+                theme,
+            },
+        ))
+    }
+
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.analysis.config.language)
+    }
+
+    /// Apply changed files (absolute paths) in place when only kit or page bodies changed.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Failure> {
+        let root = self.options.root.clone();
+        let mut indexes = Vec::new();
+        for path in changed {
+            let Some(rel) = relative(&root, path) else {
+                return Ok(Update::NeedsFullBuild);
+            };
+            let Some(index) = self
+                .analysis
+                .documents
+                .iter()
+                .position(|a| a.doc.rel_path == rel)
+            else {
+                return Ok(Update::NeedsFullBuild);
+            };
+            if !indexes.contains(&index) {
+                indexes.push(index);
+            }
+        }
+        if indexes.is_empty() {
+            return Ok(Update::NeedsFullBuild);
+        }
+
+        let links = SiteLinks {
+            base: self.analysis.config.base_path(),
+            documents: self
+                .analysis
+                .documents
+                .iter()
+                .map(|a| (a.doc.rel_path.clone(), a.doc.url_path.clone()))
+                .collect(),
+            files: self.analysis.files.clone(),
+        };
+        let mut replacements = Vec::new();
+        for &index in &indexes {
+            let old = &self.analysis.documents[index];
+            let mut diagnostics = Vec::new();
+            let Some(source) =
+                crate::load::read_source(&old.doc.abs_path, &old.doc.rel_path, &mut diagnostics)
+            else {
+                return Err(self.content_failure(diagnostics, None));
+            };
+            let text = source.text.clone();
+            let mut doc = match site::parse_document(
+                &source,
+                &self.analysis.config,
+                &self.analysis.vocabularies,
+            ) {
+                Ok(doc) => doc,
+                Err(diagnostics) => {
+                    return Err(self.content_failure(diagnostics, Some((&old.doc.rel_path, text))))
+                }
+            };
+            // Git history does not change with an edit: keep what the full build found.
+            doc.contributors = old.doc.contributors.clone();
+            if let (Meta::Kit(new), Meta::Kit(previous)) = (&mut doc.meta, &old.doc.meta) {
+                new.updated = new.updated.or(previous.updated);
+            }
+            if !same_meta(&doc.meta, &old.doc.meta) || doc.url_path != old.doc.url_path {
+                return Ok(Update::NeedsFullBuild);
+            }
+            let body = markdown::render(&doc.body, doc.body_line, &doc.rel_path, &links);
+            let errors: Vec<Diagnostic> = body
+                .problems
+                .iter()
+                .filter(|(_, _, problem, severity)| {
+                    *severity == markdown::Severity::Error
+                        && !matches!(
+                            problem,
+                            crate::diagnostics::Problem::LinkTargetMissing { .. }
+                        )
+                })
+                .map(|(line, column, problem, _)| {
+                    Diagnostic::error(Path::new(&doc.rel_path), *line, *column, problem.clone())
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(self.content_failure(errors, Some((&doc.rel_path, text))));
+            }
+            if body.attachments != old.body.attachments {
+                return Ok(Update::NeedsFullBuild); // new files to copy
+            }
+            self.analysis.sources.insert(doc.rel_path.clone(), text);
+            replacements.push((index, doc, body));
+        }
+        for (index, doc, body) in replacements {
+            self.analysis.documents[index] = site::Analysed { doc, body };
+        }
+
+        // Re-render the edited documents' pages.
+        let theme = &self.theme;
+        let mut renderer = site::renderer(&self.analysis, theme)?;
+        renderer.set_search(&self.search);
+        let style_css = theme.file("static/style.css").unwrap_or_default();
+        let out = self.options.out.clone();
+        let write = |file: &str, bytes: &[u8]| write_in_place(&out, file, bytes);
+        let kits = pages::kit_entries(&self.analysis);
+        let mut written = Vec::new();
+        for &index in &indexes {
+            let rel = &self.analysis.documents[index].doc.rel_path;
+            let (file, html) = match kits.iter().position(|k| &k.doc.rel_path == rel) {
+                Some(kit_index) => pages::render_one_kit(
+                    &self.analysis,
+                    &renderer,
+                    &kits,
+                    kit_index,
+                    style_css,
+                    &write,
+                )?,
+                None => return Ok(Update::NeedsFullBuild), // plain pages: rare, rebuild
+            };
+            write(&file, html.as_bytes())?;
+            written.push(file);
+        }
+        Ok(Update::Pages(written))
+    }
+
+    fn content_failure(
+        &self,
+        diagnostics: Vec<Diagnostic>,
+        source: Option<(&str, String)>,
+    ) -> Failure {
+        let mut sources = self.analysis.sources.clone();
+        if let Some((rel, text)) = source {
+            sources.insert(rel.to_string(), text);
+        }
+        Failure::Content {
+            diagnostics,
+            sources,
+            lang: self.lang(),
+        }
+    }
+}
+
+fn same_meta(a: &Meta, b: &Meta) -> bool {
+    match (a, b) {
+        (Meta::Kit(a), Meta::Kit(b)) => a == b,
+        (Meta::Page(a), Meta::Page(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let path = std::fs::canonicalize(path).ok()?;
+    let rel = path.strip_prefix(&root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Replace one file of the served site: write a temporary file beside it, then rename.
+fn write_in_place(out: &Path, file: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let target = out.join(file);
+    let parent = target.parent().context("page path")?;
+    let mut temporary = tempfile::NamedTempFile::new_in(parent)?;
+    std::io::Write::write_all(&mut temporary, bytes)?;
+    temporary
+        .persist(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}
