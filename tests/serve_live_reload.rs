@@ -13,6 +13,13 @@ use common::*;
 struct Server {
     child: Child,
     address: String,
+    log: tempfile::NamedTempFile,
+}
+
+impl Server {
+    fn log(&self) -> String {
+        read(self.log.path())
+    }
 }
 
 impl Drop for Server {
@@ -23,12 +30,13 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = mallette()
         .arg("serve")
         .arg("--root")
         .arg(root)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log.reopen().unwrap())
         .spawn()
         .expect("serve starts");
     let stdout = child.stdout.take().unwrap();
@@ -51,7 +59,7 @@ fn start(root: &std::path::Path) -> Server {
         address.starts_with("127.0.0.1:"),
         "serves on loopback only: {line}"
     );
-    Server { child, address }
+    Server { child, address, log }
 }
 
 fn get(address: &str, path: &str) -> (u16, String) {
@@ -166,6 +174,9 @@ fn editing_a_kit_reloads_pages_errors_keep_the_last_good_site_and_a_fix_recovers
     std::fs::write(&kit, read(&kit).replace("level: debutnt", "level: avance")).unwrap();
     assert_eq!(next_event(&rx).0, "reload");
     assert!(get(&server.address, "/kits/traceurs/").1.contains("Avancé"));
+    // A front-matter change (the level) moves the kit between browse pages: full build.
+    assert!(get(&server.address, "/levels/avance/").1.contains("Les traceurs dans les applications"));
+    assert!(server.log().contains("Site reconstruit"));
 }
 
 #[test]
