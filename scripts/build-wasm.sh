@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the browser search engine (crates/search-wasm) into assets/mallette_search.wasm and
+# writes its SHA-256 into assets/mallette_search.wasm.sha256. The mallette binary embeds both.
+#
+#   scripts/build-wasm.sh           build, then copy into assets/
+#   scripts/build-wasm.sh --check   build, then fail if the result differs from the committed file
+#
+# Reproducible: the pinned toolchain (below), --locked, one codegen unit, and every machine-specific
+# path remapped (--remap-path-prefix), so the same commit gives the same bytes on any machine.
+# Needs the wasm target: rustup target add wasm32-unknown-unknown
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# The toolchain the committed file was built with. Another version builds fine but not
+# byte-identically: --check then says so.
+PINNED_RUST="1.95.0"
+
+check=0
+[ "${1:-}" = "--check" ] && check=1
+
+have=$(rustc --version | awk '{print $2}')
+if [ "$have" != "$PINNED_RUST" ]; then
+  echo "build-wasm: warning: rustc $have, but assets/mallette_search.wasm is pinned to $PINNED_RUST;" >&2
+  echo "build-wasm: the result will not be byte-identical (rustup toolchain install $PINNED_RUST)." >&2
+fi
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "build-wasm: the wasm32-unknown-unknown target is missing: rustup target add wasm32-unknown-unknown" >&2
+  exit 3
+fi
+
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+# RUSTFLAGS replaces .cargo/config.toml's rustflags for the target: repeat the getrandom cfg.
+export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" \
+--remap-path-prefix=$cargo_home=/cargo \
+--remap-path-prefix=$rustup_home=/rustup \
+--remap-path-prefix=$root=/mallette"
+export SOURCE_DATE_EPOCH=0
+cargo build --locked -p mallette-search-wasm --target wasm32-unknown-unknown --profile wasm
+
+built="$target_dir/wasm32-unknown-unknown/wasm/mallette_search_wasm.wasm"
+sum=$(sha256sum "$built" | awk '{print $1}')
+size=$(wc -c <"$built")
+if [ $check = 1 ]; then
+  want=$(awk '{print $1}' assets/mallette_search.wasm.sha256)
+  if [ "$sum" != "$want" ]; then
+    echo "build-wasm: MISMATCH: building crates/search-wasm gives $sum ($size bytes)," >&2
+    echo "build-wasm: but assets/mallette_search.wasm.sha256 says $want." >&2
+    echo "build-wasm: run scripts/build-wasm.sh and commit assets/ (with rustc $PINNED_RUST)." >&2
+    exit 1
+  fi
+  if ! echo "$want  assets/mallette_search.wasm" | sha256sum --check --status; then
+    echo "build-wasm: MISMATCH: assets/mallette_search.wasm does not match its checksum file." >&2
+    exit 1
+  fi
+  echo "build-wasm: assets/mallette_search.wasm matches its source ($sum, $size bytes)"
+else
+  cp "$built" assets/mallette_search.wasm
+  echo "$sum  mallette_search.wasm" >assets/mallette_search.wasm.sha256
+  echo "build-wasm: assets/mallette_search.wasm: $size bytes, sha256 $sum"
+fi
