@@ -705,7 +705,7 @@ mod tests {
         let r = render(body, 1, "content/kits/x.md", &NoLinks);
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let mut unchanged = String::new();
-        let deep = "<ul><li>".repeat(200);
+        let deep = "<ul><li>".repeat(120);
         let first = Nesting::default().feed(&deep, MAX_HTML_DEPTH, Some(&mut unchanged));
         assert_eq!(first, None);
         assert_eq!(unchanged, deep, "under the bound nothing is left out");
