@@ -693,14 +693,26 @@ impl Diagnostic {
             self.location(),
             self.problem.message(lang)
         );
-        if let Some(line_text) = source.and_then(|s| s.lines().nth(self.line.wrapping_sub(1))) {
+        if let Some(full_line) = source.and_then(|s| s.lines().nth(self.line.wrapping_sub(1))) {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad: String = line_text
+            // A very long line (a hostile 10 MB body) is shown as a window around the column.
+            const WIDTH: usize = 120;
+            let column = self.column.saturating_sub(1);
+            let skip = column.saturating_sub(WIDTH / 2);
+            let mut line_text: String = full_line.chars().skip(skip).take(WIDTH).collect();
+            let mut caret_pad: String = line_text
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(column - skip)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
+            if skip > 0 {
+                line_text.insert(0, '…');
+                caret_pad.insert(0, ' ');
+            }
+            if full_line.chars().nth(skip + WIDTH).is_some() {
+                line_text.push('…');
+            }
             let _ = writeln!(out, " {pad} |");
             let _ = writeln!(out, " {number} | {line_text}");
             let _ = writeln!(out, " {pad} | {caret_pad}^");
