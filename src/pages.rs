@@ -109,9 +109,10 @@ pub fn render_pages(
         }
     };
 
+    let zipper = crate::offline::KitZipper::new(style_css)?;
     let mut pages: Vec<(String, String)> = kits
         .par_iter()
-        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed, style_css, write))
+        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed, &zipper, write))
         .collect::<Result<_>>()?;
 
     for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
@@ -220,13 +221,14 @@ pub fn render_one_kit(
     write: WriteFile,
 ) -> Result<(String, String)> {
     let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
+    let zipper = crate::offline::KitZipper::new(style_css)?;
     kit_page(
         analysis,
         renderer,
         &kits[index],
         kits,
         &listed,
-        style_css,
+        &zipper,
         write,
     )
 }
@@ -295,7 +297,7 @@ fn kit_page(
     entry: &KitEntry,
     kits: &[KitEntry],
     listed: &[&KitEntry],
-    style_css: &[u8],
+    zipper: &crate::offline::KitZipper,
     write: WriteFile,
 ) -> Result<(String, String)> {
     let attachment_files = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files);
@@ -357,8 +359,7 @@ fn kit_page(
     let page = renderer.render("kit-standalone.html", "kit", &view.card.url, context)?;
     let page = crate::offline::detach(&page, &analysis.config.base_path(), &site_url);
     files.push(("index.html".into(), page.into_bytes()));
-    files.push(("style.css".into(), style_css.to_vec()));
-    let archive = crate::offline::kit_zip(&entry.doc.slug, &files)?;
+    let archive = zipper.zip(&entry.doc.slug, &files)?;
     write(
         &format!("{}{}.zip", entry.doc.url_path, entry.doc.slug),
         &archive,
