@@ -113,6 +113,9 @@ pub fn render(
     let mut containers = 0usize;
     let mut raw_html = Nesting::default();
     let mut too_deep_reported = false;
+    // Start events of the open list items, so a task-list item can be given an id.
+    let mut open_items: Vec<usize> = Vec::new();
+    let mut tasks = 0usize;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let deepest = match &event {
@@ -304,9 +307,34 @@ pub fn render(
                 out.text.push(' ');
                 events.push(event);
             }
+            Event::Start(Tag::Item) => {
+                open_items.push(events.len());
+                events.push(event);
+            }
+            Event::TaskListMarker(checked) => {
+                // The checkbox is named by its item's text (axe rule `label`): the item gets an
+                // id and the checkbox points at it.
+                tasks += 1;
+                let mut id = format!("task-{tasks}");
+                let mut n = 2;
+                while !used_ids.insert(id.clone()) {
+                    id = format!("task-{tasks}-{n}");
+                    n += 1;
+                }
+                if let Some(&item) = open_items.last() {
+                    events[item] = Event::Html(format!("<li id=\"{id}\">").into());
+                }
+                let checked = if checked { " checked=\"\"" } else { "" };
+                events.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\"{checked} aria-labelledby=\"{id}\">").into(),
+                ));
+            }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
+                if matches!(event, Event::End(TagEnd::Item)) {
+                    open_items.pop();
+                }
                 out.text.push('\n');
                 events.push(event);
             }
@@ -396,7 +424,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
                 "figcaption",
                 "mark",
             ])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("input", ["type", "checked", "disabled", "aria-labelledby"])
+            .add_tag_attributes("li", ["id"])
             .add_tag_attributes("div", ["id"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_allowed_classes("div", ["footnote-definition"])
@@ -425,11 +454,14 @@ pub fn sanitize(html: &str) -> String {
     let mut bounded = String::with_capacity(html.len());
     Nesting::default().feed(html, MAX_HTML_DEPTH, Some(&mut bounded));
     let cleaned = sanitizer().clean(&bounded).to_string();
-    // Task-list checkboxes are display only.
-    cleaned.replace(
-        "<input type=\"checkbox\"",
-        "<input disabled=\"\" type=\"checkbox\"",
-    )
+    // Task-list checkboxes are display only; a code block that scrolls sideways can be scrolled
+    // from the keyboard (axe rule `scrollable-region-focusable`).
+    cleaned
+        .replace(
+            "<input type=\"checkbox\"",
+            "<input disabled=\"\" type=\"checkbox\"",
+        )
+        .replace("<pre>", "<pre tabindex=\"0\">")
 }
 
 /// Open elements of an HTML text read piece by piece, as a browser would count them roughly: void
@@ -727,6 +759,27 @@ mod tests {
             None,
         );
         assert_eq!(n.depth(), 0);
+    }
+
+    #[test]
+    fn task_checkboxes_are_named_by_their_item_and_code_blocks_take_focus() {
+        let r = render(
+            "## Task 1\n\n- [ ] projecteur\n- [x] ordinateurs\n\n```\ncode\n```\n",
+            1,
+            "content/kits/x.md",
+            &NoLinks,
+        );
+        assert!(
+            r.html.contains("<li id=\"task-1-2\"><input disabled=\"\" type=\"checkbox\" aria-labelledby=\"task-1-2\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("checked=\"\" aria-labelledby=\"task-2\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<pre tabindex=\"0\"><code>"), "{}", r.html);
     }
 
     #[test]
