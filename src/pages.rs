@@ -80,6 +80,16 @@ pub fn render_pages(
         .collect();
     listing.extend(remote.iter().map(|r| (&r.meta, renderer.remote_card(r))));
     listing.sort_by_key(|(kit, _)| kit.title.to_lowercase());
+    // A kit appears in about ten lists (each of its themes, audiences, level…): render its card
+    // once, lists then only copy it.
+    listing
+        .par_iter_mut()
+        .try_for_each(|(_, card)| -> Result<()> {
+            let mut context = Context::new();
+            context.insert("kit", &*card);
+            card.html = Some(renderer.render("card.html", "card", &card.url, context)?);
+            Ok(())
+        })?;
 
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (kit, _) in &listing {

@@ -68,6 +68,9 @@ pub struct CardView {
     pub draft: bool,
     /// For kits of federated instances: where they come from.
     pub origin: Option<OriginView>,
+    /// The card already rendered by `card.html`, reused by every list the kit appears in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -360,6 +363,7 @@ impl<'a> Renderer<'a> {
             updated: self.date(kit.updated.or(kit.created)),
             draft: kit.draft,
             origin: None,
+            html: None,
         }
     }
 
@@ -386,6 +390,7 @@ impl<'a> Renderer<'a> {
             audiences: known("audiences", &kit.audiences),
             updated: self.date(kit.updated.or(kit.created)),
             draft: false,
+            html: None,
             origin: Some(OriginView {
                 name: remote.origin.clone(),
                 url: remote.origin_url.clone(),
