@@ -1,12 +1,67 @@
-//! The search files of the built site: the tantivy index written by `mallette_search`, and the
-//! files the browser needs to search it.
+//! The search files of the built site: the tantivy index written by `mallette_search`, and what
+//! the browser needs to search it without downloading it whole.
+//!
+//! ```text
+//! search/index/                       the index as tantivy wrote it (read by `mallette search`)
+//! search/manifest.<hash>.json         what a page reads first: engine, worker, files, labels
+//! search/engine.<hash>.wasm           the engine (crates/search-wasm, embedded in this binary)
+//! search/worker.<hash>.js             the Web Worker that runs it (assets/search-worker.js)
+//! search/i/<hash>/base.bin            the chunks every query needs, in one file
+//! search/i/<hash>/<file>.<chunk>      every other chunk of the index files, fetched on demand
+//! search/i/<hash>/d/<seg>-<doc>.json  one small file per document: title, summary, URL, level,
+//!                                     audiences, duration, language and the snippet excerpt
+//! ```
+//!
+//! Every name holds a hash of its content (the `i/<hash>/` folder: of the whole index), so all of
+//! it may be cached forever; only the pages, which name the manifest, change.
+//!
+//! **Chunks.** Index files are cut into [`CHUNK_BYTES`] chunks. The engine reads the index through
+//! a directory that fetches a chunk the first time tantivy reads a byte of it (synchronous
+//! requests in the worker), so a query downloads only the parts of the index it touches — plain
+//! files, no HTTP range requests. The chunks that opening the index and *every* sample query read
+//! (term dictionaries, field norms, fast-field columns of the facets…) are found by
+//! running those natively at build time over a recording directory, and packed into `base.bin`,
+//! which the worker fetches in one request alongside the engine. The doc store is never read by
+//! the browser (hits come from the per-document files) beyond what opening needs, so its other
+//! chunks are not written at all.
+//!
+//! **Whole or chunked.** When every chunk together weighs little more than what a first query
+//! would fetch anyway (small instances), `base.bin` simply holds them all: the build decides,
+//! see [`WHOLE_FACTOR`].
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use mallette_search::tantivy::directory::error::{DeleteError, OpenReadError, OpenWriteError};
+use mallette_search::tantivy::directory::{
+    FileHandle, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+};
+use mallette_search::tantivy::{self, Directory, HasLen};
+use mallette_search::{Query, SearchDoc, Searcher};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// Where the search index sits inside the built site.
 pub const SEARCH_INDEX_DIR: &str = "search/index";
+
+/// Size of the chunks index files are cut into.
+pub const CHUNK_BYTES: usize = 16 * 1024;
+
+/// The index is shipped whole (every chunk in `base.bin`) when all its chunks weigh at most this
+/// many times what a first query fetches when chunked (base + an average query's own chunks).
+pub const WHOLE_FACTOR: f64 = 1.5;
+
+/// The browser engine, built from `crates/search-wasm` by `scripts/build-wasm.sh`.
+pub static ENGINE_WASM: &[u8] = include_bytes!("../assets/mallette_search.wasm");
+/// `sha256sum` line of [`ENGINE_WASM`].
+pub const ENGINE_SHA256: &str = include_str!("../assets/mallette_search.wasm.sha256");
+/// The worker script that loads the engine and fetches chunks.
+pub static WORKER_JS: &str = include_str!("../assets/search-worker.js");
 
 /// What pages need to know about the search files (site-relative paths).
 #[derive(Debug, Clone)]
@@ -16,14 +71,500 @@ pub struct SearchAssets {
     /// The small loader script pages include.
     pub script: String,
     pub files_written: usize,
+    /// Sizes, for `mallette build` reports and benchmarks.
+    pub stats: SearchStats,
 }
 
-/// Write the search index and the browser's search files into the site folder `site_dir`.
-pub fn write(site_dir: &Path, docs: &[mallette_search::SearchDoc]) -> Result<SearchAssets> {
-    mallette_search::write_index(docs, &site_dir.join(SEARCH_INDEX_DIR))?;
-    Ok(SearchAssets {
-        manifest: format!("{SEARCH_INDEX_DIR}/meta.json"),
-        script: "static/search.js".into(),
-        files_written: 1,
+/// What the build wrote and decided.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchStats {
+    pub docs: usize,
+    /// Sum of the index files' sizes.
+    pub index_bytes: u64,
+    /// Bytes of the chunks written (the doc store's unread chunks are not).
+    pub chunk_bytes: u64,
+    pub base_bytes: u64,
+    /// Average bytes of its own chunks a sample query fetches after `base.bin`.
+    pub query_bytes: u64,
+    pub whole: bool,
+    pub doc_file_bytes: u64,
+    /// Milliseconds spent writing the index, planning its chunks, writing every search file.
+    pub index_ms: u64,
+    pub plan_ms: u64,
+    pub total_ms: u64,
+}
+
+/// Labels of filter values in the interface language: field → value → label, plus `_fields`:
+/// field → name of the field.
+pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Write the search index and the browser's search files into the site folder `site_dir`, with
+/// filter values labelled by their slugs.
+pub fn write(site_dir: &Path, docs: &[SearchDoc]) -> Result<SearchAssets> {
+    write_with(site_dir, docs, &Labels::new())
+}
+
+/// The labels of every filter value found in `docs`, and of the filter fields, as the site shows
+/// them.
+pub fn labels(renderer: &crate::render::Renderer, docs: &[SearchDoc]) -> Labels {
+    let mut labels = Labels::new();
+    let mut fields = BTreeMap::new();
+    for t in crate::vocabulary::TAXONOMIES {
+        fields.insert(
+            t.field.to_string(),
+            renderer
+                .vocabularies
+                .get(t.key)
+                .label(&renderer.lang)
+                .to_string(),
+        );
+        let mut values = BTreeMap::new();
+        for doc in docs {
+            for value in doc_values(doc, t.field) {
+                values.entry(value.to_string()).or_insert_with(|| {
+                    let term = renderer.term(t.key, value, 0);
+                    match (&term.framework_label, &term.code) {
+                        (Some(framework), Some(code)) => {
+                            format!("{framework} {code} — {}", term.label)
+                        }
+                        _ => term.label,
+                    }
+                });
+            }
+        }
+        labels.insert(t.field.to_string(), values);
+    }
+    let languages = docs
+        .iter()
+        .map(|d| (d.language.clone(), renderer.language_label(&d.language)))
+        .collect();
+    labels.insert("language".into(), languages);
+    labels.insert("_fields".into(), fields);
+    labels
+}
+
+fn doc_values<'a>(doc: &'a SearchDoc, field: &str) -> Vec<&'a str> {
+    let list = |v: &'a Vec<String>| v.iter().map(String::as_str).collect();
+    match field {
+        "themes" => list(&doc.themes),
+        "audiences" => list(&doc.audiences),
+        "level" => vec![doc.level.as_str()],
+        "formats" => list(&doc.formats),
+        "materials" => list(&doc.materials),
+        "competences" => list(&doc.competences),
+        "accessibility" => list(&doc.accessibility),
+        _ => Vec::new(),
+    }
+}
+
+/// [`write`], with the labels of filter values (see [`labels`]).
+pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Result<SearchAssets> {
+    let started = std::time::Instant::now();
+    let index_dir = site_dir.join(SEARCH_INDEX_DIR);
+    mallette_search::write_index(docs, &index_dir)?;
+    let index_ms = started.elapsed().as_millis() as u64;
+    let plan = plan(&index_dir, CHUNK_BYTES)?;
+    let plan_ms = started.elapsed().as_millis() as u64 - index_ms;
+    let search_dir = site_dir.join("search");
+    let mut written = plan.files.len();
+    let mut stats = SearchStats {
+        docs: docs.len(),
+        index_bytes: plan.files.iter().map(|f| f.bytes.len() as u64).sum(),
+        ..SearchStats::default()
+    };
+
+    // Index chunks.
+    let index_rel = format!("i/{}/", plan.hash);
+    let out = search_dir.join(&index_rel);
+    std::fs::create_dir_all(out.join("d"))
+        .with_context(|| format!("creating {}", out.display()))?;
+    let base_chunks: Vec<(usize, usize)> = if plan.whole {
+        plan.shipped.iter().copied().collect()
+    } else {
+        plan.base.iter().copied().collect()
+    };
+    let mut base = Vec::new();
+    for &(f, c) in &base_chunks {
+        base.extend_from_slice(plan.chunk(f, c));
+    }
+    write_file(&out.join("base.bin"), &base)?;
+    written += 1;
+    stats.base_bytes = base.len() as u64;
+    for &(f, c) in &plan.shipped {
+        stats.chunk_bytes += plan.chunk(f, c).len() as u64;
+        if !base_chunks.contains(&(f, c)) {
+            write_file(&out.join(format!("{f}.{c}")), plan.chunk(f, c))?;
+            written += 1;
+        }
+    }
+    stats.whole = plan.whole;
+    stats.query_bytes = plan.query_bytes;
+
+    // One small file per document: what a result shows, and the excerpt snippets come from.
+    let searcher = mallette_search::open_index(&index_dir)?;
+    for addr in searcher.doc_addresses() {
+        let doc = searcher.stored(addr)?;
+        let json = serde_json::json!({
+            "t": doc.title,
+            "s": doc.summary,
+            "u": doc.url,
+            "l": doc.level,
+            "a": doc.audiences,
+            "d": doc.duration_minutes,
+            "g": doc.language,
+            "x": doc.excerpt,
+        })
+        .to_string();
+        let name = format!("{}-{}.json", addr.segment_ord, addr.doc_id);
+        write_file(&out.join("d").join(name), json.as_bytes())?;
+        stats.doc_file_bytes += json.len() as u64;
+        written += 1;
+    }
+
+    // Engine and worker, under the hash of their content.
+    let engine_hash = ENGINE_SHA256.get(..16).unwrap_or("0");
+    let engine = format!("engine.{engine_hash}.wasm");
+    write_file(&search_dir.join(&engine), ENGINE_WASM)?;
+    let worker = format!("worker.{}.js", short_hash(WORKER_JS.as_bytes()));
+    write_file(&search_dir.join(&worker), WORKER_JS.as_bytes())?;
+    written += 2;
+
+    let browse = searcher.search_matches(&Query::default())?;
+    stats.index_ms = index_ms;
+    stats.plan_ms = plan_ms;
+    stats.total_ms = started.elapsed().as_millis() as u64;
+    let manifest = serde_json::json!({
+        "version": 1,
+        "engine": engine,
+        "engine_bytes": ENGINE_WASM.len(),
+        "worker": worker,
+        "index": index_rel,
+        "files": plan.files.iter().map(|f| serde_json::json!({
+            "path": f.path, "len": f.bytes.len(), "chunk": plan.chunk_bytes,
+        })).collect::<Vec<_>>(),
+        "base": base_chunks,
+        "docs": searcher.num_docs(),
+        "labels": labels,
+        "counts": browse.facets,
+        "stats": stats,
     })
+    .to_string();
+    let manifest_name = format!("manifest.{}.json", short_hash(manifest.as_bytes()));
+    write_file(&search_dir.join(&manifest_name), manifest.as_bytes())?;
+    written += 1;
+
+    Ok(SearchAssets {
+        manifest: format!("search/{manifest_name}"),
+        script: "static/search.js".into(),
+        files_written: written,
+        stats,
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes)[..8])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One index file.
+pub struct IndexFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// How the index is cut and shipped.
+pub struct Plan {
+    /// Index files, sorted by name: file number = position.
+    pub files: Vec<IndexFile>,
+    pub chunk_bytes: usize,
+    /// Hash of the whole index.
+    pub hash: String,
+    /// `(file, chunk)` the browser may read.
+    pub shipped: BTreeSet<(usize, usize)>,
+    /// What opening the index and every sample query read.
+    pub base: BTreeSet<(usize, usize)>,
+    /// Average bytes of a sample query's chunks outside `base`.
+    pub query_bytes: u64,
+    pub whole: bool,
+}
+
+impl Plan {
+    pub fn chunk(&self, file: usize, chunk: usize) -> &[u8] {
+        let bytes = &self.files[file].bytes;
+        let start = chunk * self.chunk_bytes;
+        &bytes[start..(start + self.chunk_bytes).min(bytes.len())]
+    }
+
+    fn bytes_of<'a>(&self, chunks: impl IntoIterator<Item = &'a (usize, usize)>) -> u64 {
+        chunks
+            .into_iter()
+            .map(|&(f, c)| self.chunk(f, c).len() as u64)
+            .sum()
+    }
+}
+
+/// Cuts the index in `dir` into chunks and decides what goes into `base.bin`, by recording what
+/// opening it and a few sample queries read.
+pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            let path = entry.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(entry.path())?;
+            files.push(IndexFile { path, bytes });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hasher = Sha256::new();
+    for f in &files {
+        hasher.update(f.path.as_bytes());
+        hasher.update([0]);
+        hasher.update((f.bytes.len() as u64).to_le_bytes());
+        hasher.update(&f.bytes);
+    }
+    let hash = hex(&hasher.finalize()[..8]);
+    let number: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+
+    // What opening and browsing read, then what each sample query reads on a fresh open.
+    let (recorder, index) = Recorder::open(dir, chunk_bytes)?;
+    // Opening (not browsing: the browse order's title column is large and only browsing reads it).
+    let _searcher = recorder.searcher()?;
+    let opening = recorder.take(&number);
+    let mut queries = Vec::new();
+    for word in sample_words(&index)? {
+        let fresh = recorder.searcher()?;
+        recorder.take(&number);
+        fresh.search_matches(&Query {
+            text: word,
+            filters: Vec::new(),
+            limit: 10,
+        })?;
+        queries.push(recorder.take(&number));
+    }
+
+    let mut shipped = BTreeSet::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.path.ends_with(".store") {
+            continue;
+        }
+        for c in 0..f.bytes.len().div_ceil(chunk_bytes) {
+            shipped.insert((i, c));
+        }
+    }
+    shipped.extend(opening.iter().copied());
+    let mut base = opening;
+    if let Some(first) = queries.first() {
+        base.extend(
+            first
+                .iter()
+                .filter(|c| queries.iter().all(|q| q.contains(c)))
+                .copied(),
+        );
+    }
+    let mut plan = Plan {
+        files,
+        chunk_bytes,
+        hash,
+        shipped,
+        base,
+        query_bytes: 0,
+        whole: false,
+    };
+    if !queries.is_empty() {
+        let own: u64 = queries
+            .iter()
+            .map(|q| plan.bytes_of(q.difference(&plan.base)))
+            .sum();
+        plan.query_bytes = own / queries.len() as u64;
+    }
+    let first_query = plan.bytes_of(&plan.base) + plan.query_bytes;
+    plan.whole = plan.bytes_of(&plan.shipped) as f64 <= first_query as f64 * WHOLE_FACTOR;
+    Ok(plan)
+}
+
+/// Sample words for recording what queries read: the most frequent word of the folded text, and
+/// words at the 90th and 50th percentile of document frequency (5 letters or more: no stop word).
+fn sample_words(index: &tantivy::Index) -> Result<Vec<String>> {
+    let mut words: Vec<(u32, String)> = Vec::new();
+    let field = index.schema().get_field("text_raw")?;
+    let reader = index.reader()?;
+    for segment in reader.searcher().segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(word) = std::str::from_utf8(stream.key()) {
+                if word.chars().count() >= 5 && word.chars().all(char::is_alphabetic) {
+                    words.push((stream.value().doc_freq, word.to_string()));
+                }
+            }
+        }
+    }
+    words.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok([0.0, 0.1, 0.5]
+        .iter()
+        .map(|p| words[((words.len() - 1) as f64 * p) as usize].1.clone())
+        .collect())
+}
+
+/// A read-only directory over the index files that records which chunks tantivy reads.
+#[derive(Clone)]
+struct Recorder {
+    inner: MmapDirectory,
+    chunk_bytes: usize,
+    reads: Arc<Mutex<BTreeSet<(PathBuf, usize)>>>,
+}
+
+impl fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Recorder")
+    }
+}
+
+impl Recorder {
+    /// The recorder, and the index opened plainly (for its term dictionary).
+    fn open(dir: &Path, chunk_bytes: usize) -> Result<(Recorder, tantivy::Index)> {
+        let inner = MmapDirectory::open(dir)
+            .with_context(|| format!("opening search index {}", dir.display()))?;
+        let index = tantivy::Index::open(mallette_search::ReadOnlyDirectory(inner.clone()))?;
+        let recorder = Recorder {
+            inner,
+            chunk_bytes,
+            reads: Arc::default(),
+        };
+        Ok((recorder, index))
+    }
+
+    fn searcher(&self) -> Result<Searcher> {
+        mallette_search::open_directory(mallette_search::ReadOnlyDirectory(self.clone()))
+    }
+
+    /// The chunks read since the last call, as `(file number, chunk)`.
+    fn take(&self, number: &BTreeMap<&str, usize>) -> BTreeSet<(usize, usize)> {
+        let reads = std::mem::take(&mut *self.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        reads
+            .into_iter()
+            .filter_map(|(path, c)| Some((*number.get(path.to_str()?)?, c)))
+            .collect()
+    }
+
+    fn record(&self, path: &Path, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        for c in range.start / self.chunk_bytes..=(range.end - 1) / self.chunk_bytes {
+            reads.insert((path.to_path_buf(), c));
+        }
+    }
+}
+
+struct RecordingFile {
+    inner: Arc<dyn FileHandle>,
+    path: PathBuf,
+    recorder: Recorder,
+}
+
+impl fmt::Debug for RecordingFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RecordingFile({})", self.path.display())
+    }
+}
+
+impl HasLen for RecordingFile {
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+impl FileHandle for RecordingFile {
+    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        self.recorder.record(&self.path, range.clone());
+        self.inner.read_bytes(range)
+    }
+}
+
+impl Directory for Recorder {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        Ok(Arc::new(RecordingFile {
+            inner: self.inner.get_file_handle(path)?,
+            path: path.to_path_buf(),
+            recorder: self.clone(),
+        }))
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        let bytes = self.inner.atomic_read(path)?;
+        self.record(path, 0..bytes.len());
+        Ok(bytes)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunk-size experiments: `SEARCH_PLAN_INDEX=public/search/index cargo test --release
+    /// plan_sizes -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn plan_sizes() {
+        let dir = PathBuf::from(std::env::var("SEARCH_PLAN_INDEX").unwrap());
+        for kib in [4, 8, 16, 32, 64] {
+            let p = plan(&dir, kib * 1024).unwrap();
+            println!(
+                "chunk {kib:>2} KiB: base {:>7}  query {:>6}  first {:>7}  all {:>8}  whole {}",
+                p.bytes_of(&p.base),
+                p.query_bytes,
+                p.bytes_of(&p.base) + p.query_bytes,
+                p.bytes_of(&p.shipped),
+                p.whole
+            );
+        }
+    }
+
+    #[test]
+    fn embedded_engine_matches_its_checksum() {
+        let want = ENGINE_SHA256.split_whitespace().next().unwrap();
+        assert_eq!(hex(&Sha256::digest(ENGINE_WASM)), want);
+        assert_eq!(&ENGINE_WASM[..4], b"\0asm");
+    }
 }
