@@ -63,7 +63,8 @@ pub fn translations_of<'a>(entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'
 /// the kits' `.zip` as soon as they are made, instead of keeping them all in memory.
 pub type WriteFile<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 
-/// Render every page of the site. Kit archives go straight to `write`; the HTML pages are returned.
+/// Render every page of the site and hand each to `write` as soon as it is made (a large
+/// instance never holds its whole site in memory). Returns the site-relative files written.
 pub fn render_pages(
     analysis: &Analysis,
     renderer: &Renderer,
@@ -71,7 +72,11 @@ pub fn render_pages(
     remote: &[RemoteKit],
     style_css: &[u8],
     write: WriteFile,
-) -> Result<Vec<(String, String)>> {
+) -> Result<Vec<String>> {
+    let emit = |file: String, html: String| -> Result<String> {
+        write(&file, html.as_bytes())?;
+        Ok(file)
+    };
     let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
     // Everything that appears in lists: our listed kits and federated ones, as (metadata, card).
     let mut listing: Vec<(&KitMeta, CardView)> = listed
@@ -120,9 +125,13 @@ pub fn render_pages(
     };
 
     let zipper = crate::offline::KitZipper::new(style_css)?;
-    let mut pages: Vec<(String, String)> = kits
+    let mut pages: Vec<String> = kits
         .par_iter()
-        .map(|entry| kit_page(analysis, renderer, entry, kits, &listed, &zipper, write))
+        .map(|entry| {
+            let (file, html) = kit_page(analysis, renderer, entry, kits, &listed, &zipper, write)?;
+            write(&file, html.as_bytes())?;
+            Ok(file)
+        })
         .collect::<Result<_>>()?;
 
     for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
@@ -136,7 +145,7 @@ pub fn render_pages(
         let mut context = Context::new();
         context.insert("page", &view);
         let html = renderer.render("page.html", "page", &view.url, context)?;
-        pages.push((format!("{}index.html", analysed.doc.url_path), html));
+        pages.push(emit(format!("{}index.html", analysed.doc.url_path), html)?);
     }
 
     // Browse pages: one per taxonomy, one per term with at least one kit.
@@ -144,10 +153,10 @@ pub fn render_pages(
         let view = taxonomy_view(taxonomy.key);
         let mut context = Context::new();
         context.insert("taxonomy", &view);
-        pages.push((
+        pages.push(emit(
             format!("{}/index.html", taxonomy.key),
             renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
-        ));
+        )?);
         for term in view.terms.iter().filter(|t| t.count > 0) {
             let term_cards: Vec<&CardView> = listing
                 .iter()
@@ -163,22 +172,22 @@ pub fn render_pages(
                 taxonomy.key,
                 Renderer::term_slug(&term.slug)
             );
-            pages.push((
+            pages.push(emit(
                 file,
                 renderer.render("term.html", "term", &term.url, context)?,
-            ));
+            )?);
         }
     }
 
-    pages.extend(language_pages(renderer, kits)?);
+    pages.extend(language_pages(renderer, kits, write)?);
 
     let all_cards: Vec<&CardView> = listing.iter().map(|(_, card)| card).collect();
     let mut context = Context::new();
     context.insert("kits", &all_cards);
-    pages.push((
+    pages.push(emit(
         "kits/index.html".into(),
         renderer.render("kits.html", "kits", &renderer.url("kits/"), context)?,
-    ));
+    )?);
 
     // Home: the newest of our own kits, and entry points.
     let mut recent = listed.clone();
@@ -200,12 +209,12 @@ pub fn render_pages(
         "home_taxonomies",
         &serde_json::json!({ "audiences": taxonomy_view("audiences"), "themes": taxonomy_view("themes") }),
     );
-    pages.push((
+    pages.push(emit(
         "index.html".into(),
         renderer.render("home.html", "home", &renderer.url(""), context)?,
-    ));
+    )?);
 
-    pages.push((
+    pages.push(emit(
         "search/index.html".into(),
         renderer.render(
             "search.html",
@@ -213,11 +222,11 @@ pub fn render_pages(
             &renderer.url("search/"),
             Context::new(),
         )?,
-    ));
-    pages.push((
+    )?);
+    pages.push(emit(
         "404.html".into(),
         renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,
-    ));
+    )?);
     Ok(pages)
 }
 
@@ -245,7 +254,11 @@ pub fn render_one_kit(
 
 /// Browse pages per language (`/languages/en/`), when the instance has kits in several languages.
 /// Unlike other browse pages they also list translations: an English reader wants every English kit.
-fn language_pages(renderer: &Renderer, kits: &[KitEntry]) -> Result<Vec<(String, String)>> {
+fn language_pages(renderer: &Renderer, kits: &[KitEntry], write: WriteFile) -> Result<Vec<String>> {
+    let emit = |file: String, html: String| -> Result<String> {
+        write(&file, html.as_bytes())?;
+        Ok(file)
+    };
     let mut by_language: BTreeMap<&str, Vec<&KitEntry>> = BTreeMap::new();
     for kit in kits {
         by_language
@@ -277,10 +290,10 @@ fn language_pages(renderer: &Renderer, kits: &[KitEntry]) -> Result<Vec<(String,
     let mut pages = Vec::new();
     let mut context = Context::new();
     context.insert("taxonomy", &view);
-    pages.push((
+    pages.push(emit(
         "languages/index.html".to_string(),
         renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
-    ));
+    )?);
     for (code, entries) in &by_language {
         let mut entries = entries.clone();
         entries.sort_by_key(|k| k.kit.title.to_lowercase());
@@ -293,10 +306,10 @@ fn language_pages(renderer: &Renderer, kits: &[KitEntry]) -> Result<Vec<(String,
         context.insert("taxonomy", &view);
         context.insert("term", &term);
         context.insert("kits", &cards);
-        pages.push((
+        pages.push(emit(
             format!("languages/{code}/index.html"),
             renderer.render("term.html", "term", &term.url, context)?,
-        ));
+        )?);
     }
     Ok(pages)
 }

@@ -480,13 +480,21 @@ fn write_site(
 
     // The search index first: pages link to its content-hashed files.
     let search_docs = search_documents(&renderer, &kits, &analysis.remote, &config.language);
-    let search_labels = crate::search_assets::labels(&renderer, &search_docs);
-    let search = crate::search_assets::write_with(staging.path(), &search_docs, &search_labels)
+    let search = crate::search_assets::write(staging.path(), &search_docs)
         .context("writing the search index")?;
     renderer.set_search(&search);
 
     let style_css = theme.file("static/style.css").unwrap_or_default();
-    let write = |file: &str, bytes: &[u8]| staging.write(file, bytes);
+    // Pages are written as soon as they are rendered: a large instance never holds its whole
+    // site in memory. Offline builds rewrite each page's links for file://.
+    let write = |file: &str, bytes: &[u8]| -> Result<()> {
+        if offline && file.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            staging.write(file, crate::offline::relativize(&html, file).as_bytes())
+        } else {
+            staging.write(file, bytes)
+        }
+    };
     let rendered = pages::render_pages(
         analysis,
         &renderer,
@@ -495,13 +503,6 @@ fn write_site(
         style_css,
         &write,
     )?;
-    rendered.par_iter().try_for_each(|(file, html)| {
-        if offline {
-            staging.write(file, crate::offline::relativize(html, file).as_bytes())
-        } else {
-            staging.write(file, html.as_bytes())
-        }
-    })?;
     let mut written = rendered.len() + kits.len() + search.files_written;
 
     // Theme assets, the instance's colours and logo.
@@ -580,7 +581,7 @@ fn write_feeds<'a>(
     analysis: &Analysis,
     staging: &Staging,
     kits: &'a [pages::KitEntry<'a>],
-    rendered: &[(String, String)],
+    rendered: &[String],
 ) -> Result<usize> {
     let config = &analysis.config;
     let site_url = crate::feeds::site_url(config);
@@ -607,7 +608,7 @@ fn write_feeds<'a>(
         kits.iter()
             .map(|k| (absolute(&k.doc.url_path), k.kit.updated.or(k.kit.created))),
     );
-    for (file, _) in rendered {
+    for file in rendered {
         let Some(dir) = file.strip_suffix("index.html") else {
             continue;
         };
