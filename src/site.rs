@@ -191,6 +191,13 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
             lang,
         });
     }
+    // From here on the texts only serve to show warnings: keep those of files that have some.
+    let mut texts = texts;
+    let warned: BTreeSet<String> = diagnostics
+        .iter()
+        .map(|d| d.file.to_string_lossy().into_owned())
+        .collect();
+    texts.retain(|path, _| warned.contains(path));
     Ok(Analysis {
         root: root.to_path_buf(),
         config,
