@@ -1,1 +1,175 @@
-// placeholder
+// mallette search worker: runs the search engine (crates/search-wasm) off the main thread, so
+// typing never stutters. Started by static/search.js with the site's search manifest; written into
+// the site as search/worker.<hash>.js by `mallette build` (src/search_assets.rs).
+//
+// Messages in:  {type: "init", manifestUrl, manifest}
+//               {type: "search", id, q, filters: [[field, value]…], limit}
+// Messages out: {type: "ready"}
+//               {type: "results", id, total, facets, hits: [{url, title, summary, snippet,
+//                 level, audiences, duration, language, score}], ms}
+//               {type: "error", id, message}
+//
+// The index files are cut into chunks (see src/search_assets.rs). The engine asks for a chunk
+// through its import `env.fetch_chunk` the first time it reads it; this file answers from the
+// base pack (fetched with the engine) or with a synchronous request — allowed in workers, and it
+// needs no HTTP range support from the server. The engine keeps the chunks it has read.
+"use strict";
+
+let manifest = null;
+let root = ""; // URL of the folder holding the manifest
+let indexUrl = "";
+let exports = null;
+let module = null;
+let ready = null;
+const pack = new Map(); // "file.chunk" → bytes from base.bin
+const docs = new Map(); // document id → Promise of its result file
+let latest = null; // the newest search request not yet run
+let running = false;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+self.onmessage = (event) => {
+  const m = event.data;
+  if (m.type === "init" && !ready) {
+    manifest = m.manifest;
+    root = new URL(".", m.manifestUrl).href;
+    indexUrl = new URL(manifest.index, root).href;
+    ready = start();
+    ready.then(
+      () => self.postMessage({ type: "ready" }),
+      (e) => self.postMessage({ type: "error", id: null, message: String(e && e.message || e) }),
+    );
+  } else if (m.type === "search") {
+    latest = m;
+    pump();
+  }
+};
+
+function chunkLength(file, chunk) {
+  const f = manifest.files[file];
+  return Math.min(f.chunk, f.len - chunk * f.chunk);
+}
+
+async function start() {
+  const engineUrl = new URL(manifest.engine, root).href;
+  const [compiled, base] = await Promise.all([compile(engineUrl), fetchBytes(indexUrl + "base.bin")]);
+  let offset = 0;
+  for (const [file, chunk] of manifest.base) {
+    const len = chunkLength(file, chunk);
+    pack.set(file + "." + chunk, base.subarray(offset, offset + len));
+    offset += len;
+  }
+  module = compiled;
+  await instantiate();
+}
+
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+  const type = response.headers.get("content-type") || "";
+  if (WebAssembly.compileStreaming && type.startsWith("application/wasm")) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+async function instantiate() {
+  const instance = await WebAssembly.instantiate(module, { env: { fetch_chunk: fetchChunk } });
+  exports = instance.exports;
+  call("open", JSON.stringify(manifest.files.map((f) => ({ path: f.path, len: f.len, chunk: f.chunk }))));
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// The engine's import: write chunk `chunk` of index file `file` (`len` bytes) at `dst`.
+function fetchChunk(file, chunk, dst, len) {
+  const key = file + "." + chunk;
+  // Base chunks stay in `pack`: a fresh instance (after a trap) reads them again.
+  let bytes = pack.get(key);
+  if (!bytes) {
+    try {
+      const xhr = new XMLHttpRequest();
+      xhr.open("GET", indexUrl + key, false);
+      xhr.responseType = "arraybuffer";
+      xhr.send();
+      if (xhr.status !== 200) return 1;
+      bytes = new Uint8Array(xhr.response);
+    } catch (e) {
+      return 2;
+    }
+  }
+  if (bytes.length !== len) return 3;
+  new Uint8Array(exports.memory.buffer, dst, len).set(bytes);
+  return 0;
+}
+
+// Calls an exported function with a UTF-8 string; returns its output, throws its error.
+function call(name, input) {
+  const bytes = encoder.encode(input);
+  const ptr = exports.alloc(bytes.length);
+  new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+  const status = exports[name](ptr, bytes.length);
+  const out = decoder.decode(new Uint8Array(exports.memory.buffer, exports.out_ptr(), exports.out_len()));
+  if (status !== 0) throw new Error(out);
+  return out;
+}
+
+function doc(id) {
+  let promise = docs.get(id);
+  if (!promise) {
+    promise = fetch(indexUrl + "d/" + id + ".json").then((r) => {
+      if (!r.ok) throw new Error("search result " + id + ": HTTP " + r.status);
+      return r.json();
+    });
+    promise.catch(() => docs.delete(id));
+    docs.set(id, promise);
+  }
+  return promise;
+}
+
+// Runs the newest request; requests that arrive meanwhile replace each other (typing fast
+// never queues stale queries).
+async function pump() {
+  if (running) return;
+  running = true;
+  try {
+    while (latest) {
+      const m = latest;
+      latest = null;
+      try {
+        await ready;
+        const t0 = performance.now();
+        const r = JSON.parse(call("search", JSON.stringify({ q: m.q, f: m.filters, n: m.limit })));
+        const ms = performance.now() - t0;
+        const files = await Promise.all(r.hits.map((h) => doc(h.doc)));
+        if (latest) continue; // outdated while its result files came
+        const snippets = JSON.parse(call("snippets", JSON.stringify(files.map((d) => ({ x: d.x, g: d.g })))));
+        const hits = files.map((d, i) => ({
+          url: d.u,
+          title: d.t,
+          summary: d.s,
+          snippet: snippets[i],
+          level: d.l,
+          audiences: d.a,
+          duration: d.d,
+          language: d.g,
+          score: r.hits[i].score,
+        }));
+        self.postMessage({ type: "results", id: m.id, total: r.total, facets: r.facets, hits, ms });
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError && module) {
+          // The engine trapped: start a fresh instance for the next query.
+          ready = instantiate();
+          ready.catch(() => {});
+        }
+        self.postMessage({ type: "error", id: m.id, message: String(e && e.message || e) });
+      }
+    }
+  } finally {
+    running = false;
+  }
+}

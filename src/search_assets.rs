@@ -94,9 +94,9 @@ pub struct SearchStats {
     pub total_ms: u64,
 }
 
-/// Labels of filter values in the interface language: field → value → label, plus `_fields`:
-/// field → name of the field.
-pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
+/// Labels of filter values in the interface language: field → `[value, label]` pairs in the
+/// vocabulary's order (values of the documents only), plus `_fields`: `[field, name]` pairs.
+pub type Labels = BTreeMap<String, Vec<(String, String)>>;
 
 /// Write the search index and the browser's search files into the site folder `site_dir`, with
 /// filter values labelled by their slugs.
@@ -108,37 +108,44 @@ pub fn write(site_dir: &Path, docs: &[SearchDoc]) -> Result<SearchAssets> {
 /// them.
 pub fn labels(renderer: &crate::render::Renderer, docs: &[SearchDoc]) -> Labels {
     let mut labels = Labels::new();
-    let mut fields = BTreeMap::new();
+    let mut fields = Vec::new();
     for t in crate::vocabulary::TAXONOMIES {
-        fields.insert(
+        let vocabulary = renderer.vocabularies.get(t.key);
+        fields.push((
             t.field.to_string(),
-            renderer
-                .vocabularies
-                .get(t.key)
-                .label(&renderer.lang)
-                .to_string(),
-        );
-        let mut values = BTreeMap::new();
-        for doc in docs {
-            for value in doc_values(doc, t.field) {
-                values.entry(value.to_string()).or_insert_with(|| {
-                    let term = renderer.term(t.key, value, 0);
-                    match (&term.framework_label, &term.code) {
-                        (Some(framework), Some(code)) => {
-                            format!("{framework} {code} — {}", term.label)
-                        }
-                        _ => term.label,
-                    }
-                });
-            }
-        }
+            vocabulary.label(&renderer.lang).to_string(),
+        ));
+        let present: BTreeSet<&str> = docs.iter().flat_map(|d| doc_values(d, t.field)).collect();
+        let known: Vec<&str> = vocabulary
+            .terms
+            .iter()
+            .map(|term| term.slug.as_str())
+            .collect();
+        let ordered = known
+            .iter()
+            .filter(|v| present.contains(*v))
+            .chain(present.iter().filter(|v| !known.contains(v)));
+        let values = ordered
+            .filter(|v| !v.is_empty())
+            .map(|value| {
+                let term = renderer.term(t.key, value, 0);
+                let label = match (&term.framework_label, &term.code) {
+                    (Some(framework), Some(code)) => format!("{framework} {code} — {}", term.label),
+                    _ => term.label,
+                };
+                (value.to_string(), label)
+            })
+            .collect();
         labels.insert(t.field.to_string(), values);
     }
-    let languages = docs
-        .iter()
-        .map(|d| (d.language.clone(), renderer.language_label(&d.language)))
-        .collect();
-    labels.insert("language".into(), languages);
+    let languages: BTreeSet<&str> = docs.iter().map(|d| d.language.as_str()).collect();
+    labels.insert(
+        "language".into(),
+        languages
+            .into_iter()
+            .map(|l| (l.to_string(), renderer.language_label(l)))
+            .collect(),
+    );
     labels.insert("_fields".into(), fields);
     labels
 }

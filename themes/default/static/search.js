@@ -1,0 +1,498 @@
+// mallette search: the header search box of every page (results as you type) and the search page
+// (results, filters with live counts, state in the URL). Loaded with `defer` on every page; it
+// fetches nothing until the visitor starts to search (focus or first keystroke in a search box,
+// a filter, or a search page opened with a query in its URL). The engine then runs in a Web Worker
+// (search/worker.<hash>.js), so typing never stutters. No inline script or style (CSP).
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var manifestUrl = script && script.getAttribute("data-manifest");
+  if (!manifestUrl || !window.Worker || !window.WebAssembly || !window.fetch) return;
+  manifestUrl = new URL(manifestUrl, document.baseURI).href;
+
+  var PAGE_SIZE = 20;
+  var POPOVER_SIZE = 5;
+  var FIELDS = ["themes", "audiences", "level", "duration", "formats", "materials", "competences", "accessibility", "language"];
+  var OPEN_FIELDS = ["themes", "audiences", "level", "duration"];
+  var DURATIONS = ["lt30", "30-60", "60-120", "gt120"];
+
+  // ------------------------------------------------------------------ engine (worker)
+
+  var manifestPromise = null;
+  var worker = null;
+  var nextId = 1;
+  var waiting = {}; // id → {resolve, reject}
+  var engineState = "idle"; // idle | loading | ready | failed
+
+  function loadManifest() {
+    if (!manifestPromise) {
+      manifestPromise = fetch(manifestUrl).then(function (r) {
+        if (!r.ok) throw new Error("search manifest: HTTP " + r.status);
+        return r.json();
+      });
+      manifestPromise.catch(function () { manifestPromise = null; });
+    }
+    return manifestPromise;
+  }
+
+  function setEngineState(s) {
+    engineState = s;
+  }
+
+  // Starts the worker (once). Called when the visitor starts to search.
+  var workerPromise = null;
+  function boot() {
+    if (!workerPromise) {
+      setEngineState("loading");
+      workerPromise = loadManifest().then(function (manifest) {
+        worker = new Worker(new URL(manifest.worker, manifestUrl).href);
+        worker.onmessage = onWorkerMessage;
+        worker.onerror = function () { failAll("search worker error"); };
+        worker.postMessage({ type: "init", manifestUrl: manifestUrl, manifest: manifest });
+        return worker;
+      });
+      workerPromise.catch(function (e) { failAll(String(e && e.message || e)); });
+    }
+    return workerPromise;
+  }
+
+  function failAll(message) {
+    setEngineState("failed");
+    Object.keys(waiting).forEach(function (id) { waiting[id].reject(new Error(message)); });
+    waiting = {};
+  }
+
+  function onWorkerMessage(event) {
+    var m = event.data;
+    if (m.type === "ready") {
+      setEngineState("ready");
+      return;
+    }
+    if (m.type === "error" && m.id === null) {
+      failAll(m.message);
+      return;
+    }
+    var w = waiting[m.id];
+    if (!w) return;
+    delete waiting[m.id];
+    if (m.type === "results") w.resolve(m);
+    else w.reject(new Error(m.message));
+  }
+
+  // Runs a query; only the newest query of a given `channel` resolves (older ones are dropped).
+  var latestOfChannel = {};
+  function search(channel, q, filters, limit) {
+    var id = nextId++;
+    latestOfChannel[channel] = id;
+    return boot().then(function (w) {
+      if (engineState === "failed") throw new Error("search unavailable");
+      return new Promise(function (resolve, reject) {
+        waiting[id] = { resolve: resolve, reject: reject };
+        w.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit });
+      });
+    }).then(function (r) {
+      if (latestOfChannel[channel] !== id) throw { stale: true };
+      return r;
+    });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) node.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return node;
+  }
+
+  function fill(template, n) {
+    return (template || "").split("{n}").join(String(n));
+  }
+
+  function plural(strings, n) {
+    return fill(n === 0 ? strings.zero : n === 1 ? strings.one : strings.many, n);
+  }
+
+  function duration(minutes) {
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    if (h === 0) return m + " min";
+    if (m === 0) return h + " h";
+    return h + " h " + (m < 10 ? "0" : "") + m;
+  }
+
+  // The engine's snippet is HTML-escaped text with <mark> only; keep it that way.
+  function snippetNode(html) {
+    var p = el("p", { class: "search-hit-snippet" });
+    var parts = String(html).split(/(<mark>|<\/mark>)/);
+    var into = p;
+    var text = document.createElement("textarea");
+    parts.forEach(function (part) {
+      if (part === "<mark>") { into = p.appendChild(document.createElement("mark")); return; }
+      if (part === "</mark>") { into = p; return; }
+      text.innerHTML = part; // decodes entities only: a textarea's content is never markup
+      into.appendChild(document.createTextNode(text.value));
+    });
+    return p;
+  }
+
+  function labelMap(manifest, field) {
+    var map = {};
+    ((manifest.labels || {})[field] || []).forEach(function (pair) { map[pair[0]] = pair[1]; });
+    return map;
+  }
+
+  function strings(node) {
+    var d = node.dataset;
+    return {
+      zero: d.resultsZero, one: d.resultsOne, many: d.resultsMany,
+      noResults: d.noResults, loading: d.loading, error: d.error,
+      level: d.level, duration: d.duration, audiences: d.audiences,
+      seeAll: d.seeAll, more: d.moreResults, lang: document.documentElement.lang || "fr"
+    };
+  }
+
+  // One result, as a card. `h` is the heading level.
+  function hitNode(hit, manifest, s, h) {
+    var levels = labelMap(manifest, "level"), audiences = labelMap(manifest, "audiences");
+    var other = hit.language && hit.language.split("-")[0] !== s.lang.split("-")[0] ? hit.language : null;
+    var meta = el("dl", { class: "card-meta" });
+    var row = function (term, value) {
+      if (value) meta.appendChild(el("div", null, [el("dt", { text: term }), el("dd", { text: value })]));
+    };
+    row(s.level, hit.level ? levels[hit.level] || hit.level : "");
+    row(s.duration, hit.duration ? duration(hit.duration) : "");
+    row(s.audiences, (hit.audiences || []).map(function (a) { return audiences[a] || a; }).join(", "));
+    var snippet = hit.snippet ? snippetNode(hit.snippet) : null;
+    if (snippet && other) snippet.setAttribute("lang", other);
+    return el("article", { class: "card search-hit" }, [
+      el("h" + h, { class: "card-title" }, [el("a", { href: hit.url, lang: other, text: hit.title })]),
+      el("p", { class: "card-summary", lang: other, text: hit.summary }),
+      snippet,
+      meta
+    ]);
+  }
+
+  function ensureStylesheet() {
+    var href = new URL("search.css", script.src).href;
+    if (document.querySelector('link[href="' + href + '"]')) return;
+    document.head.appendChild(el("link", { rel: "stylesheet", href: href }));
+  }
+
+  // ------------------------------------------------------------------ header search box
+
+  function setupHeader(form) {
+    var input = form.querySelector("input[type=search]");
+    if (!input) return;
+    var s = strings(form);
+    var panel = null, status = null, list = null, more = null, timer = 0, lastQuery = "";
+
+    function build() {
+      if (panel) return;
+      ensureStylesheet();
+      panel = el("div", { class: "search-popover", id: input.id + "-results", hidden: true });
+      status = el("p", { class: "search-status", role: "status" });
+      list = el("div", { class: "search-popover-hits" });
+      more = el("p", { class: "search-popover-more" }, [el("a", { href: form.action })]);
+      panel.appendChild(status);
+      panel.appendChild(list);
+      panel.appendChild(more);
+      form.appendChild(panel);
+    }
+
+    function close() {
+      if (panel) panel.hidden = true;
+    }
+
+    function run() {
+      var q = input.value;
+      if (!q.trim()) { lastQuery = ""; close(); return; }
+      build();
+      if (q === lastQuery && !panel.hidden) return;
+      lastQuery = q;
+      panel.hidden = false;
+      if (engineState !== "ready") status.textContent = s.loading;
+      Promise.all([loadManifest(), search("header", q, [], POPOVER_SIZE)]).then(function (both) {
+        var manifest = both[0], r = both[1];
+        if (input.value !== q) return;
+        status.textContent = r.total ? plural(s, r.total) : s.noResults;
+        list.textContent = "";
+        if (r.hits.length) {
+          var ol = el("ol", { class: "search-hits" });
+          r.hits.forEach(function (hit) { ol.appendChild(el("li", null, [hitNode(hit, manifest, s, 2)])); });
+          list.appendChild(ol);
+        }
+        var link = more.firstChild;
+        link.href = form.action + "?q=" + encodeURIComponent(q);
+        link.textContent = fill(s.seeAll, r.total);
+        more.hidden = r.total === 0;
+      }).catch(function (e) {
+        if (e && e.stale) return;
+        status.textContent = s.error;
+        list.textContent = "";
+        more.hidden = true;
+      });
+    }
+
+    input.addEventListener("focus", boot);
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    form.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && panel && !panel.hidden) {
+        close();
+        input.focus();
+        e.preventDefault();
+      }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) close();
+    });
+    input.addEventListener("click", function () { if (panel && panel.hidden && input.value.trim()) run(); });
+  }
+
+  // ------------------------------------------------------------------ search page
+
+  function setupPage(app) {
+    var form = app.querySelector("form");
+    var input = form && form.querySelector("input[type=search]");
+    var filtersBox = document.getElementById("search-filters");
+    var status = document.getElementById("search-status");
+    var results = document.getElementById("search-results");
+    if (!input || !filtersBox || !status || !results) return;
+    ensureStylesheet();
+    var s = strings(app);
+    var d = app.dataset;
+    var manifest = null;
+    var state = readUrl();
+    var limit = PAGE_SIZE;
+    var typing = false; // a history entry was pushed for the current run of keystrokes
+    var timer = 0, statusTimer = 0;
+    var boxes = {}; // field → value → {input, count, item}
+    var clearButton = null;
+
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      var filters = [];
+      FIELDS.forEach(function (f) {
+        params.getAll(f).forEach(function (v) { if (v) filters.push([f, v]); });
+      });
+      return { q: params.get("q") || "", filters: filters };
+    }
+
+    function stateUrl() {
+      var params = new URLSearchParams();
+      if (state.q) params.set("q", state.q);
+      state.filters.forEach(function (f) { params.append(f[0], f[1]); });
+      var query = params.toString();
+      return location.pathname + (query ? "?" + query : "") + location.hash;
+    }
+
+    function saveState(push) {
+      var url = stateUrl();
+      if (url === location.pathname + location.search + location.hash) return;
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+
+    function hasState() {
+      return state.q.trim() !== "" || state.filters.length > 0;
+    }
+
+    function selected(field, value) {
+      return state.filters.some(function (f) { return f[0] === field && f[1] === value; });
+    }
+
+    function announce(text, now) {
+      clearTimeout(statusTimer);
+      // Announce the count once typing pauses, not at every keystroke.
+      if (now) status.textContent = text;
+      else statusTimer = setTimeout(function () { status.textContent = text; }, 500);
+    }
+
+    // Filters: drawn once from the manifest (every value the site has), then only their counts
+    // and states change, so focus never jumps.
+    function fieldName(field) {
+      if (field === "duration") return d.filterDuration;
+      if (field === "language") return d.filterLanguage;
+      var names = {};
+      ((manifest.labels || {})._fields || []).forEach(function (p) { names[p[0]] = p[1]; });
+      return names[field] || field;
+    }
+
+    function fieldValues(field) {
+      if (field === "duration") {
+        var dl = { "lt30": d.durationLt30, "30-60": d.durationFrom30, "60-120": d.durationFrom60, "gt120": d.durationGt120 };
+        var present = (manifest.counts || {}).duration || {};
+        return DURATIONS.filter(function (v) { return present[v]; }).map(function (v) { return [v, dl[v]]; });
+      }
+      var counts = (manifest.counts || {})[field] || {};
+      return ((manifest.labels || {})[field] || []).filter(function (p) { return counts[p[0]]; });
+    }
+
+    function drawFilters() {
+      filtersBox.textContent = "";
+      var heading = el("h2", { class: "search-filters-title", id: "search-filters-title", text: d.filters });
+      filtersBox.appendChild(heading);
+      FIELDS.forEach(function (field) {
+        var values = fieldValues(field);
+        if (!values.length || (field === "language" && values.length < 2)) return; // no empty lists
+        var id = "search-facet-" + field;
+        var open = OPEN_FIELDS.indexOf(field) >= 0 || values.some(function (v) { return selected(field, v[0]); });
+        var details = el("details", { class: "search-facet", open: open });
+        details.appendChild(el("summary", { id: id }, [fieldName(field)]));
+        var list = el("ul", { class: "search-facet-values", role: "group", "aria-labelledby": id });
+        boxes[field] = {};
+        values.forEach(function (pair) {
+          var box = el("input", { type: "checkbox", name: field, value: pair[0] });
+          var count = el("span", { class: "search-facet-count" });
+          var item = el("li", null, [el("label", null, [box, " ", el("span", { class: "search-facet-label", text: pair[1] }), " ", count])]);
+          box.addEventListener("change", function () { toggle(field, pair[0], box.checked); });
+          boxes[field][pair[0]] = { input: box, count: count, item: item };
+          list.appendChild(item);
+        });
+        details.appendChild(list);
+        filtersBox.appendChild(details);
+      });
+      clearButton = el("button", { type: "button", class: "search-filters-clear", text: d.filtersClear });
+      clearButton.addEventListener("click", function () {
+        state.filters = [];
+        saveState(true);
+        typing = false;
+        input.focus();
+        update();
+      });
+      filtersBox.appendChild(clearButton);
+      syncFilters(manifest.counts || {});
+    }
+
+    // Check boxes from the state; counts from `facets` (disjunctive: a field's own selection does
+    // not change its counts).
+    function syncFilters(facets) {
+      Object.keys(boxes).forEach(function (field) {
+        var counts = facets[field] || {};
+        Object.keys(boxes[field]).forEach(function (value) {
+          var b = boxes[field][value];
+          var n = counts[value] || 0;
+          var on = selected(field, value);
+          b.input.checked = on;
+          b.input.disabled = n === 0 && !on;
+          b.count.textContent = "(" + n + ")";
+          b.item.classList.toggle("search-facet-empty", n === 0 && !on);
+        });
+      });
+      if (clearButton) clearButton.hidden = state.filters.length === 0;
+    }
+
+    function toggle(field, value, on) {
+      state.filters = state.filters.filter(function (f) { return !(f[0] === field && f[1] === value); });
+      if (on) state.filters.push([field, value]);
+      limit = PAGE_SIZE;
+      typing = false;
+      saveState(true);
+      update();
+    }
+
+    function showResults(r, focusFrom, typed) {
+      results.textContent = "";
+      results.setAttribute("data-total", r.total);
+      if (!r.total) {
+        results.appendChild(el("p", { class: "search-empty", text: s.noResults }));
+        announce(s.noResults, !typed);
+        return;
+      }
+      var ol = el("ol", { class: "search-hits", start: null });
+      r.hits.forEach(function (hit) { ol.appendChild(el("li", null, [hitNode(hit, manifest, s, 2)])); });
+      results.appendChild(ol);
+      if (r.total > r.hits.length) {
+        var button = el("button", { type: "button", class: "search-more", text: s.more });
+        button.addEventListener("click", function () {
+          var from = r.hits.length;
+          limit += PAGE_SIZE;
+          update(false, from);
+        });
+        results.appendChild(el("p", null, [button]));
+      }
+      announce(plural(s, r.total), !typed);
+      if (focusFrom !== undefined) {
+        // After "more results", focus the first new result.
+        var links = results.querySelectorAll(".search-hit .card-title a");
+        if (links[focusFrom]) links[focusFrom].focus();
+      }
+    }
+
+    // Runs the current state. `typed`: started by a keystroke (the count is announced once typing
+    // pauses); `focusFrom`: index of the first new result to focus ("more results").
+    function update(typed, focusFrom) {
+      syncFilters(lastFacets);
+      if (!hasState()) {
+        // Nothing asked: no list, counts of the whole site.
+        results.textContent = "";
+        results.removeAttribute("data-total");
+        announce("", true);
+        if (manifest) syncFilters(manifest.counts || {});
+        return;
+      }
+      if (engineState !== "ready") announce(s.loading, true);
+      search("page", state.q, state.filters, limit).then(function (r) {
+        lastFacets = r.facets;
+        syncFilters(r.facets);
+        showResults(r, focusFrom, typed);
+      }).catch(function (e) {
+        if (e && e.stale) return;
+        results.textContent = "";
+        results.appendChild(el("p", { class: "search-error", text: s.error }));
+        announce(s.error, true);
+      });
+    }
+    var lastFacets = {};
+
+    input.value = state.q;
+    input.addEventListener("focus", boot);
+    input.addEventListener("input", function () {
+      state.q = input.value;
+      limit = PAGE_SIZE;
+      // The first keystroke of a run adds a history entry; the next ones update it.
+      saveState(!typing);
+      typing = true;
+      clearTimeout(timer);
+      timer = setTimeout(function () { update(true); }, 60);
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      state.q = input.value;
+      typing = false;
+      saveState(false);
+      update();
+    });
+    window.addEventListener("popstate", function () {
+      state = readUrl();
+      input.value = state.q;
+      limit = PAGE_SIZE;
+      typing = false;
+      update();
+    });
+
+    loadManifest().then(function (m) {
+      manifest = m;
+      lastFacets = m.counts || {};
+      drawFilters();
+      if (hasState()) update();
+    }, function () {
+      results.appendChild(el("p", { class: "search-error", text: s.error }));
+      announce(s.error, true);
+    });
+    // A search page opened with a query or filters in its URL is a search started.
+    if (hasState()) boot();
+  }
+
+  // ------------------------------------------------------------------ start
+
+  var app = document.getElementById("search-app");
+  if (app) setupPage(app);
+  Array.prototype.forEach.call(document.querySelectorAll("form.search-form-header"), setupHeader);
+})();
