@@ -3,7 +3,8 @@
 # writes its SHA-256 into assets/mallette_search.wasm.sha256. The mallette binary embeds both.
 #
 #   scripts/build-wasm.sh           build, then copy into assets/
-#   scripts/build-wasm.sh --check   build, then fail if the result differs from the committed file
+#   scripts/build-wasm.sh --check   build, then fail (exit 1) if the result differs from the committed
+#                                   file; exit 3 when it cannot be built here (no target/toolchain)
 #
 # Reproducible: the pinned toolchain (below), --locked, one codegen unit, and every machine-specific
 # path remapped (--remap-path-prefix), so the same commit gives the same bytes on any machine.
@@ -19,12 +20,24 @@ PINNED_RUST="1.95.0"
 check=0
 [ "${1:-}" = "--check" ] && check=1
 
+# The pinned toolchain: the default one when it is that version, else an installed `$PINNED_RUST`
+# toolchain (installed here when possible).
+toolchain=""
 have=$(rustc --version | awk '{print $2}')
 if [ "$have" != "$PINNED_RUST" ]; then
-  echo "build-wasm: warning: rustc $have, but assets/mallette_search.wasm is pinned to $PINNED_RUST;" >&2
-  echo "build-wasm: the result will not be byte-identical (rustup toolchain install $PINNED_RUST)." >&2
+  if rustup toolchain list 2>/dev/null | grep -q "^$PINNED_RUST" ||
+     rustup toolchain install "$PINNED_RUST" --profile minimal --target wasm32-unknown-unknown; then
+    toolchain="+$PINNED_RUST"
+  elif [ $check = 1 ]; then
+    echo "build-wasm: rustc $have here, and Rust $PINNED_RUST (the pinned toolchain) cannot be installed:" >&2
+    echo "build-wasm: the committed module cannot be checked byte for byte." >&2
+    exit 3
+  else
+    echo "build-wasm: warning: building with rustc $have, not the pinned $PINNED_RUST: the result" >&2
+    echo "build-wasm: will not be byte-identical to a pinned build (CI checks with $PINNED_RUST)." >&2
+  fi
 fi
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+if ! rustup $toolchain target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   echo "build-wasm: the wasm32-unknown-unknown target is missing: rustup target add wasm32-unknown-unknown" >&2
   exit 3
 fi
@@ -38,7 +51,7 @@ export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" \
 --remap-path-prefix=$rustup_home=/rustup \
 --remap-path-prefix=$root=/mallette"
 export SOURCE_DATE_EPOCH=0
-cargo build --locked -p mallette-search-wasm --target wasm32-unknown-unknown --profile wasm
+cargo $toolchain build --locked -p mallette-search-wasm --target wasm32-unknown-unknown --profile wasm
 
 built="$target_dir/wasm32-unknown-unknown/wasm/mallette_search_wasm.wasm"
 sum=$(sha256sum "$built" | awk '{print $1}')
