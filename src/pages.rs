@@ -4,7 +4,7 @@
 //! Input: the analysed documents, the kits of federated instances and a [`Renderer`]. Output: a
 //! list of `(site-relative file, HTML)`; writing them is the caller's job.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use anyhow::Result;
@@ -27,11 +27,13 @@ pub struct KitEntry<'a> {
     pub listed: bool,
     /// Translation group: the original's slug.
     pub group: String,
+    /// Indexes (in the list of kits) of the other kits of the same group.
+    pub others_in_group: Vec<usize>,
 }
 
 /// The kits of this instance, in source order.
 pub fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
-    analysis
+    let mut kits: Vec<KitEntry> = analysis
         .documents
         .iter()
         .filter_map(|a| {
@@ -47,20 +49,87 @@ pub fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
                     .translation_of
                     .clone()
                     .unwrap_or_else(|| a.doc.slug.clone()),
+                others_in_group: Vec::new(),
             })
         })
-        .collect()
+        .collect();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, kit) in kits.iter().enumerate() {
+        groups.entry(kit.group.clone()).or_default().push(index);
+    }
+    for (index, kit) in kits.iter_mut().enumerate() {
+        kit.others_in_group = groups[&kit.group]
+            .iter()
+            .copied()
+            .filter(|&i| i != index)
+            .collect();
+    }
+    kits
 }
 
 /// Other kits of the same translation group.
 pub fn translations_of<'a>(entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
-    kits.iter()
-        .filter(|o| o.group == entry.group && o.doc.url_path != entry.doc.url_path)
-        .collect()
+    entry.others_in_group.iter().map(|&i| &kits[i]).collect()
 }
 
-/// Writes a file of the site (site-relative path, bytes): pages hand over binary outputs such as
-/// the kits' `.zip` as soon as they are made, instead of keeping them all in memory.
+/// Finds related kits without comparing every kit with every other: listed kits by theme and by
+/// audience, so only kits sharing something are scored.
+pub struct Related {
+    by_theme: HashMap<String, Vec<usize>>,
+    by_audience: HashMap<String, Vec<usize>>,
+}
+
+impl Related {
+    pub fn new(kits: &[KitEntry]) -> Related {
+        let mut by_theme: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_audience: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, kit) in kits.iter().enumerate().filter(|(_, k)| k.listed) {
+            for theme in &kit.kit.themes {
+                by_theme.entry(theme.clone()).or_default().push(index);
+            }
+            for audience in &kit.kit.audiences {
+                by_audience.entry(audience.clone()).or_default().push(index);
+            }
+        }
+        Related {
+            by_theme,
+            by_audience,
+        }
+    }
+
+    /// Up to four listed kits in the same language sharing the most themes (2 points each) and
+    /// audiences (1 point each), at least 2 points.
+    pub fn of<'a>(&self, entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
+        let mut scores: HashMap<usize, usize> = HashMap::new();
+        for theme in &entry.kit.themes {
+            for &i in self.by_theme.get(theme).into_iter().flatten() {
+                *scores.entry(i).or_default() += 2;
+            }
+        }
+        for audience in &entry.kit.audiences {
+            for &i in self.by_audience.get(audience).into_iter().flatten() {
+                *scores.entry(i).or_default() += 1;
+            }
+        }
+        let mut scored: Vec<(usize, &KitEntry)> = scores
+            .into_iter()
+            .map(|(i, score)| (score, &kits[i]))
+            .filter(|(score, other)| {
+                *score >= 2
+                    && other.group != entry.group
+                    && other.kit.language == entry.kit.language
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1.kit.title.cmp(&b.1.kit.title))
+        });
+        scored.into_iter().take(4).map(|(_, k)| k).collect()
+    }
+}
+
+/// Writes a file of the site (site-relative path, bytes): pages hand over what they make as soon
+/// as it is made, instead of keeping it all in memory.
 pub type WriteFile<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 
 /// Render every page of the site and hand each to `write` as soon as it is made (a large
@@ -125,10 +194,11 @@ pub fn render_pages(
     };
 
     let zipper = crate::offline::KitZipper::new(style_css)?;
+    let related = Related::new(kits);
     let mut pages: Vec<String> = kits
         .par_iter()
         .map(|entry| {
-            let (file, html) = kit_page(analysis, renderer, entry, kits, &listed, &zipper, write)?;
+            let (file, html) = kit_page(analysis, renderer, entry, kits, &related, &zipper, write)?;
             write(&file, html.as_bytes())?;
             Ok(file)
         })
@@ -239,14 +309,13 @@ pub fn render_one_kit(
     style_css: &[u8],
     write: WriteFile,
 ) -> Result<(String, String)> {
-    let listed: Vec<&KitEntry> = kits.iter().filter(|k| k.listed).collect();
     let zipper = crate::offline::KitZipper::new(style_css)?;
     kit_page(
         analysis,
         renderer,
         &kits[index],
         kits,
-        &listed,
+        &Related::new(kits),
         &zipper,
         write,
     )
@@ -319,7 +388,7 @@ fn kit_page(
     renderer: &Renderer,
     entry: &KitEntry,
     kits: &[KitEntry],
-    listed: &[&KitEntry],
+    related: &Related,
     zipper: &crate::offline::KitZipper,
     write: WriteFile,
 ) -> Result<(String, String)> {
@@ -342,7 +411,8 @@ fn kit_page(
             url: renderer.url(&other.doc.url_path),
         })
         .collect();
-    let related = related_kits(entry, listed)
+    let related = related
+        .of(entry, kits)
         .into_iter()
         .map(|k| renderer.card(k.doc, k.kit))
         .collect();
@@ -436,26 +506,6 @@ pub fn all_attachments(analysis: &Analysis, kits: &[KitEntry]) -> BTreeSet<Strin
 /// Where an attachment goes in the site.
 pub fn attachment_site_path(rel: &str) -> &str {
     rel.strip_prefix("content/").unwrap_or(rel)
-}
-
-/// Up to four listed kits in the same language sharing the most themes and audiences.
-fn related_kits<'a>(entry: &KitEntry, listed: &[&'a KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
-    let shared = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
-    let mut scored: Vec<(usize, &KitEntry)> = listed
-        .iter()
-        .filter(|other| other.group != entry.group && other.kit.language == entry.kit.language)
-        .map(|other| {
-            let score = shared(&other.kit.themes, &entry.kit.themes) * 2
-                + shared(&other.kit.audiences, &entry.kit.audiences);
-            (score, *other)
-        })
-        .filter(|(score, _)| *score >= 2)
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.kit.title.cmp(&b.1.kit.title))
-    });
-    scored.into_iter().take(4).map(|(_, k)| k).collect()
 }
 
 /// Absolute path of an attachment's source.
