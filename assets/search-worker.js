@@ -64,6 +64,7 @@ async function start() {
 }
 
 async function compile(url) {
+  if (gzipped) return WebAssembly.compile(await fetchBytes(url));
   const response = await fetch(url);
   if (!response.ok) throw new Error(url + ": HTTP " + response.status);
   const type = response.headers.get("content-type") || "";
@@ -79,10 +80,21 @@ async function instantiate() {
   call("open", JSON.stringify(manifest.files.map((f) => ({ path: f.path, len: f.len, chunk: f.chunk }))));
 }
 
+// Files fetched asynchronously also exist gzipped (`<name>.gz`): fetched so when the browser can
+// inflate them, since many static hosts compress nothing.
+const gzipped = typeof DecompressionStream === "function";
+
 async function fetchBytes(url) {
-  const response = await fetch(url);
+  const response = await fetch(gzipped ? url + ".gz" : url);
   if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-  return new Uint8Array(await response.arrayBuffer());
+  return inflate(new Uint8Array(await response.arrayBuffer()));
+}
+
+// Inflates gzip bytes — unless the server already did (it sent them with Content-Encoding).
+async function inflate(bytes) {
+  if (!gzipped || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 // The engine's import: write chunk `chunk` of index file `file` (`len` bytes) at `dst`.
@@ -121,10 +133,7 @@ function call(name, input) {
 function doc(id) {
   let promise = docs.get(id);
   if (!promise) {
-    promise = fetch(indexUrl + "d/" + id + ".json").then((r) => {
-      if (!r.ok) throw new Error("search result " + id + ": HTTP " + r.status);
-      return r.json();
-    });
+    promise = fetchBytes(indexUrl + "d/" + id + ".json").then((bytes) => JSON.parse(decoder.decode(bytes)));
     promise.catch(() => docs.delete(id));
     docs.set(id, promise);
   }

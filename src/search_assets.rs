@@ -4,16 +4,22 @@
 //! ```text
 //! search/index/                       the index as tantivy wrote it (read by `mallette search`)
 //! search/manifest.<hash>.json         what a page reads first: engine, worker, files, labels
-//! search/engine.<hash>.wasm           the engine (crates/search-wasm, embedded in this binary)
+//! search/engine.<hash>.wasm(.gz)       the engine (crates/search-wasm, embedded in this binary)
 //! search/worker.<hash>.js             the Web Worker that runs it (assets/search-worker.js)
-//! search/i/<hash>/base.bin            the chunks every query needs, in one file
+//! search/i/<hash>/base.bin(.gz)       the chunks every query needs, in one file
 //! search/i/<hash>/<file>.<chunk>      every other chunk of the index files, fetched on demand
-//! search/i/<hash>/d/<seg>-<doc>.json  one small file per document: title, summary, URL, level,
-//!                                     audiences, duration, language and the snippet excerpt
+//! search/i/<hash>/d/<seg>-<doc>.json(.gz)  one small file per document: title, summary, URL,
+//!                                     level, audiences, duration, language, snippet excerpt
 //! ```
 //!
 //! Every name holds a hash of its content (the `i/<hash>/` folder: of the whole index), so all of
 //! it may be cached forever; only the pages, which name the manifest, change.
+//!
+//! **Compression.** The files the worker fetches asynchronously (engine, base pack, result files)
+//! are also written gzipped (`.gz`): the worker fetches those and inflates them with the
+//! browser's `DecompressionStream`, so even a static host that compresses nothing (a plain web
+//! server, a USB stick served locally) sends compressed bytes. Chunks, read synchronously, are
+//! sent as they are.
 //!
 //! **Chunks.** Index files are cut into [`CHUNK_BYTES`] chunks. The engine reads the index through
 //! a directory that fetches a chunk the first time tantivy reads a byte of it (synchronous
@@ -43,6 +49,7 @@ use mallette_search::tantivy::directory::{
 };
 use mallette_search::tantivy::{self, Directory, HasLen};
 use mallette_search::{Query, SearchDoc, Searcher};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -87,7 +94,9 @@ pub struct SearchStats {
     /// Average bytes of its own chunks a sample query fetches after `base.bin`.
     pub query_bytes: u64,
     pub whole: bool,
+    /// Sum of the gzipped result files.
     pub doc_file_bytes: u64,
+    pub base_gz_bytes: u64,
     /// Milliseconds spent writing the index, planning its chunks, writing every search file.
     pub index_ms: u64,
     pub plan_ms: u64,
@@ -195,7 +204,10 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
         base.extend_from_slice(plan.chunk(f, c));
     }
     write_file(&out.join("base.bin"), &base)?;
-    written += 1;
+    let base_gz = gzip(&base);
+    write_file(&out.join("base.bin.gz"), &base_gz)?;
+    stats.base_gz_bytes = base_gz.len() as u64;
+    written += 2;
     stats.base_bytes = base.len() as u64;
     for &(f, c) in &plan.shipped {
         stats.chunk_bytes += plan.chunk(f, c).len() as u64;
@@ -209,32 +221,44 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
 
     // One small file per document: what a result shows, and the excerpt snippets come from.
     let searcher = mallette_search::open_index(&index_dir)?;
-    for addr in searcher.doc_addresses() {
-        let doc = searcher.stored(addr)?;
-        let json = serde_json::json!({
-            "t": doc.title,
-            "s": doc.summary,
-            "u": doc.url,
-            "l": doc.level,
-            "a": doc.audiences,
-            "d": doc.duration_minutes,
-            "g": doc.language,
-            "x": doc.excerpt,
+    let addresses = searcher.doc_addresses();
+    let doc_bytes = addresses
+        .par_iter()
+        .map(|addr| -> Result<u64> {
+            let doc = searcher.stored(*addr)?;
+            let json = serde_json::json!({
+                "t": doc.title,
+                "s": doc.summary,
+                "u": doc.url,
+                "l": doc.level,
+                "a": doc.audiences,
+                "d": doc.duration_minutes,
+                "g": doc.language,
+                "x": doc.excerpt,
+            })
+            .to_string();
+            let name = format!("{}-{}.json", addr.segment_ord, addr.doc_id);
+            let path = out.join("d").join(name);
+            write_file(&path, json.as_bytes())?;
+            let gz = gzip(json.as_bytes());
+            write_file(&path.with_extension("json.gz"), &gz)?;
+            Ok(gz.len() as u64)
         })
-        .to_string();
-        let name = format!("{}-{}.json", addr.segment_ord, addr.doc_id);
-        write_file(&out.join("d").join(name), json.as_bytes())?;
-        stats.doc_file_bytes += json.len() as u64;
-        written += 1;
-    }
+        .collect::<Result<Vec<u64>>>()?;
+    stats.doc_file_bytes = doc_bytes.iter().sum();
+    written += 2 * addresses.len();
 
     // Engine and worker, under the hash of their content.
     let engine_hash = ENGINE_SHA256.get(..16).unwrap_or("0");
     let engine = format!("engine.{engine_hash}.wasm");
     write_file(&search_dir.join(&engine), ENGINE_WASM)?;
+    write_file(
+        &search_dir.join(format!("{engine}.gz")),
+        &ENGINE_WASM_GZ.get_or_init(|| gzip(ENGINE_WASM)),
+    )?;
     let worker = format!("worker.{}.js", short_hash(WORKER_JS.as_bytes()));
     write_file(&search_dir.join(&worker), WORKER_JS.as_bytes())?;
-    written += 2;
+    written += 3;
 
     let browse = searcher.search_matches(&Query::default())?;
     stats.index_ms = index_ms;
@@ -266,6 +290,16 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
         files_written: written,
         stats,
     })
+}
+
+/// The engine, gzipped once per process.
+static ENGINE_WASM_GZ: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -66,7 +66,7 @@ try {
     .waitForFunction(() => [...document.querySelectorAll('.search-popover .search-hit a')].some((a) => /Mots de passe solides/.test(a.textContent)), null, { timeout: 20000 })
     .then(() => true, () => false);
   check(popoverHit, 'header box: « mot de pase » shows « Mots de passe solides… » as you type');
-  check(requests.some((u) => /\/search\/engine\.[0-9a-f]+\.wasm$/.test(u)), 'header box: the engine is fetched once a search starts');
+  check(requests.some((u) => /\/search\/engine\.[0-9a-f]+\.wasm(\.gz)?$/.test(u)), 'header box: the engine is fetched once a search starts');
   const seeAll = await page.locator('.search-popover-more a').getAttribute('href').catch(() => null);
   check(seeAll && /search\/\?q=mot(%20|\+)de(%20|\+)pase$/.test(seeAll), `header box: a link leads to all results (${seeAll})`);
   await page.keyboard.press('Escape');
