@@ -170,7 +170,8 @@ pub fn join_lexically(from: &str, dest: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn percent_decode(text: &str) -> String {
+/// `%C3%A9` → `é`; invalid escapes stay as written.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -325,7 +325,7 @@ fn handle(request: tiny_http::Request, out: &Path, hub: &Arc<Mutex<Hub>>) {
 
 /// The file for a URL path, refusing anything that would leave the site folder.
 fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url);
+    let decoded = crate::links::percent_decode(url);
     let mut path = out.to_path_buf();
     for segment in decoded.split('/') {
         match segment {
@@ -341,26 +341,6 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 fn inject_live_script(bytes: Vec<u8>) -> Vec<u8> {
     let html = String::from_utf8_lossy(&bytes);
