@@ -3,7 +3,7 @@
 // the site as search/worker.<hash>.js by `mallette build` (src/search_assets.rs).
 //
 // Messages in:  {type: "init", manifestUrl, manifest}
-//               {type: "search", id, q, filters: [[field, value]…], limit}
+//               {type: "search", id, q, filters: [[field, value]…], limit, facets: bool}
 // Messages out: {type: "ready"}
 //               {type: "results", id, total, facets, hits: [{url, title, summary, snippet,
 //                 level, audiences, duration, language, score}], ms}
@@ -21,7 +21,8 @@ let indexUrl = "";
 let exports = null;
 let module = null;
 let ready = null;
-const pack = new Map(); // "file.chunk" → bytes from base.bin
+const pack = new Map(); // "file.chunk" → bytes from the packs (base.bin, facets.bin, browse.bin)
+const packs = {}; // pack name → Promise of its loading
 const docs = new Map(); // document id → Promise of its result file
 let latest = null; // the newest search request not yet run
 let running = false;
@@ -52,15 +53,27 @@ function chunkLength(file, chunk) {
 
 async function start() {
   const engineUrl = new URL(manifest.engine, root).href;
-  const [compiled, base] = await Promise.all([compile(engineUrl), fetchBytes(indexUrl + "base.bin")]);
-  let offset = 0;
-  for (const [file, chunk] of manifest.base) {
-    const len = chunkLength(file, chunk);
-    pack.set(file + "." + chunk, base.subarray(offset, offset + len));
-    offset += len;
-  }
+  const [compiled] = await Promise.all([compile(engineUrl), loadPack("base")]);
   module = compiled;
   await instantiate();
+}
+
+// Fetches a pack of chunks (once); a pack that fails leaves its chunks to be fetched one by one.
+function loadPack(name) {
+  const chunks = manifest.packs[name];
+  if (!chunks) return Promise.resolve();
+  if (!packs[name]) {
+    packs[name] = fetchBytes(indexUrl + name + ".bin").then((bytes) => {
+      let offset = 0;
+      for (const [file, chunk] of chunks) {
+        const len = chunkLength(file, chunk);
+        pack.set(file + "." + chunk, bytes.subarray(offset, offset + len));
+        offset += len;
+      }
+    });
+    if (name !== "base") packs[name].catch(() => {});
+  }
+  return packs[name];
 }
 
 async function compile(url) {
@@ -151,8 +164,12 @@ async function pump() {
       latest = null;
       try {
         await ready;
+        const wanted = [];
+        if (m.facets !== false) wanted.push(loadPack("facets"));
+        if (!String(m.q).trim()) wanted.push(loadPack("browse"));
+        await Promise.all(wanted.map((p) => p.catch(() => {})));
         const t0 = performance.now();
-        const r = JSON.parse(call("search", JSON.stringify({ q: m.q, f: m.filters, n: m.limit })));
+        const r = JSON.parse(call("search", JSON.stringify({ q: m.q, f: m.filters, n: m.limit, c: m.facets !== false })));
         const ms = performance.now() - t0;
         const files = await Promise.all(r.hits.map((h) => doc(h.doc)));
         if (latest) continue; // outdated while its result files came

@@ -7,6 +7,8 @@
 //! search/engine.<hash>.wasm(.gz)       the engine (crates/search-wasm, embedded in this binary)
 //! search/worker.<hash>.js             the Web Worker that runs it (assets/search-worker.js)
 //! search/i/<hash>/base.bin(.gz)       the chunks every query needs, in one file
+//! search/i/<hash>/facets.bin(.gz)     the chunks counting facets adds (search page)
+//! search/i/<hash>/browse.bin(.gz)     the chunks browsing without text adds
 //! search/i/<hash>/<file>.<chunk>      every other chunk of the index files, fetched on demand
 //! search/i/<hash>/d/<seg>-<doc>.json(.gz)  one small file per document: title, summary, URL,
 //!                                     level, audiences, duration, language, snippet excerpt
@@ -25,9 +27,11 @@
 //! a directory that fetches a chunk the first time tantivy reads a byte of it (synchronous
 //! requests in the worker), so a query downloads only the parts of the index it touches — plain
 //! files, no HTTP range requests. The chunks that opening the index and *every* sample query read
-//! (term dictionaries, field norms, fast-field columns of the facets…) are found by
-//! running those natively at build time over a recording directory, and packed into `base.bin`,
-//! which the worker fetches in one request alongside the engine. The doc store is never read by
+//! (term dictionaries, field norms…) are found by running those natively at build time over a
+//! recording directory, and packed into `base.bin`, which the worker fetches in one request
+//! alongside the engine. What counting facets adds (the facet columns: the search page, not the
+//! header box) goes into `facets.bin`, and what browsing without text adds into `browse.bin`,
+//! each fetched the first time a query needs it. The doc store is never read by
 //! the browser (hits come from the per-document files) beyond what opening needs, so its other
 //! chunks are not written at all.
 //!
@@ -57,7 +61,7 @@ use sha2::{Digest, Sha256};
 pub const SEARCH_INDEX_DIR: &str = "search/index";
 
 /// Size of the chunks index files are cut into.
-pub const CHUNK_BYTES: usize = 16 * 1024;
+pub const CHUNK_BYTES: usize = 4 * 1024;
 
 /// The index is shipped whole (every chunk in `base.bin`) when all its chunks weigh at most this
 /// many times what a first query fetches when chunked (base + an average query's own chunks).
@@ -194,21 +198,35 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     let out = search_dir.join(&index_rel);
     std::fs::create_dir_all(out.join("d"))
         .with_context(|| format!("creating {}", out.display()))?;
-    let base_chunks: Vec<(usize, usize)> = if plan.whole {
-        plan.shipped.iter().copied().collect()
+    // Packs: `base` (fetched with the engine), `facets` (when counts are first asked for) and
+    // `browse` (when filters are used without text). Whole: everything in `base`.
+    let (base_chunks, facet_chunks, browse_chunks) = if plan.whole {
+        (plan.shipped.clone(), BTreeSet::new(), BTreeSet::new())
     } else {
-        plan.base.iter().copied().collect()
+        (plan.base.clone(), plan.facets.clone(), plan.browse.clone())
     };
-    let mut base = Vec::new();
-    for &(f, c) in &base_chunks {
-        base.extend_from_slice(plan.chunk(f, c));
+    let mut packs = serde_json::Map::new();
+    for (name, chunks) in [
+        ("base", &base_chunks),
+        ("facets", &facet_chunks),
+        ("browse", &browse_chunks),
+    ] {
+        let mut bytes = Vec::new();
+        for &(f, c) in chunks {
+            bytes.extend_from_slice(plan.chunk(f, c));
+        }
+        let gz = gzip(&bytes);
+        if name == "base" {
+            stats.base_bytes = bytes.len() as u64;
+            stats.base_gz_bytes = gz.len() as u64;
+        }
+        if !chunks.is_empty() || name == "base" {
+            write_file(&out.join(format!("{name}.bin")), &bytes)?;
+            write_file(&out.join(format!("{name}.bin.gz")), &gz)?;
+            written += 2;
+            packs.insert(name.into(), serde_json::json!(chunks));
+        }
     }
-    write_file(&out.join("base.bin"), &base)?;
-    let base_gz = gzip(&base);
-    write_file(&out.join("base.bin.gz"), &base_gz)?;
-    stats.base_gz_bytes = base_gz.len() as u64;
-    written += 2;
-    stats.base_bytes = base.len() as u64;
     for &(f, c) in &plan.shipped {
         stats.chunk_bytes += plan.chunk(f, c).len() as u64;
         if !base_chunks.contains(&(f, c)) {
@@ -273,7 +291,7 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
         "files": plan.files.iter().map(|f| serde_json::json!({
             "path": f.path, "len": f.bytes.len(), "chunk": plan.chunk_bytes,
         })).collect::<Vec<_>>(),
-        "base": base_chunks,
+        "packs": packs,
         "docs": searcher.num_docs(),
         "labels": labels,
         "counts": browse.facets,
@@ -329,8 +347,12 @@ pub struct Plan {
     pub hash: String,
     /// `(file, chunk)` the browser may read.
     pub shipped: BTreeSet<(usize, usize)>,
-    /// What opening the index and every sample query read.
+    /// What opening the index and every sample query (without facet counts) read.
     pub base: BTreeSet<(usize, usize)>,
+    /// What counting facets adds (outside `base`).
+    pub facets: BTreeSet<(usize, usize)>,
+    /// What browsing (an empty text) adds to both.
+    pub browse: BTreeSet<(usize, usize)>,
     /// Average bytes of a sample query's chunks outside `base`.
     pub query_bytes: u64,
     pub whole: bool,
@@ -383,17 +405,34 @@ pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
     // Opening (not browsing: the browse order's title column is large and only browsing reads it).
     let _searcher = recorder.searcher()?;
     let opening = recorder.take(&number);
+    let words = sample_words(&index)?;
+    let query = |text: &str| Query {
+        text: text.to_string(),
+        filters: Vec::new(),
+        limit: 10,
+    };
+    // Text queries without facet counts (search as you type)…
     let mut queries = Vec::new();
-    for word in sample_words(&index)? {
+    for word in &words {
         let fresh = recorder.searcher()?;
         recorder.take(&number);
-        fresh.search_matches(&Query {
-            text: word,
-            filters: Vec::new(),
-            limit: 10,
-        })?;
+        fresh.search_matches_with(&query(word), false)?;
         queries.push(recorder.take(&number));
     }
+    // …what counting facets adds to one (the facet columns)…
+    let mut facets = BTreeSet::new();
+    if let Some(word) = words.first() {
+        let fresh = recorder.searcher()?;
+        fresh.search_matches_with(&query(word), false)?;
+        recorder.take(&number);
+        fresh.search_matches(&query(word))?;
+        facets = recorder.take(&number);
+    }
+    // …and what browsing (filters without text, in title order) reads.
+    let fresh = recorder.searcher()?;
+    recorder.take(&number);
+    fresh.search_matches(&query(""))?;
+    let browse = recorder.take(&number);
 
     let mut shipped = BTreeSet::new();
     for (i, f) in files.iter().enumerate() {
@@ -414,12 +453,20 @@ pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
                 .copied(),
         );
     }
+    let facets: BTreeSet<_> = facets.difference(&base).copied().collect();
+    let browse: BTreeSet<_> = browse
+        .iter()
+        .filter(|c| !base.contains(c) && !facets.contains(c))
+        .copied()
+        .collect();
     let mut plan = Plan {
         files,
         chunk_bytes,
         hash,
         shipped,
         base,
+        facets,
+        browse,
         query_bytes: 0,
         whole: false,
     };

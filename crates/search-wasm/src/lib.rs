@@ -21,7 +21,7 @@
 //! - `open(ptr, len) -> status`: input is the JSON list of index files
 //!   `[{"path": "meta.json", "len": 1234, "chunk": 65536}, …]`, file number = position.
 //! - `search(ptr, len) -> status`: input `{"q": "mot de pase", "f": [["level", "debutant"]],
-//!   "n": 10}`; output `{"total": 3, "hits": [{"doc": "0-12", "score": 4.2}], "facets": {…}}`
+//!   "n": 10, "c": true}` (`c`: count facets, default true); output `{"total": 3, "hits": [{"doc": "0-12", "score": 4.2}], "facets": {…}}`
 //!   ([`mallette_search::Matches`]; `doc` is `segment-docid`, the name of the hit's document
 //!   file).
 //! - `snippets(ptr, len) -> status`: input `[{"x": excerpt, "g": language}, …]` of hits of the
@@ -53,6 +53,13 @@ struct SearchInput {
     f: Vec<(String, String)>,
     #[serde(default = "default_limit")]
     n: usize,
+    /// Count facets (default): false for a results-only view, which then reads fewer chunks.
+    #[serde(default = "default_true")]
+    c: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_limit() -> usize {
@@ -85,13 +92,14 @@ impl Engine {
     /// Runs a query given as JSON; answers JSON (see the crate doc).
     pub fn search(&mut self, input: &str) -> Result<String, String> {
         let input: SearchInput = serde_json::from_str(input).map_err(error_text)?;
+        let query = Query {
+            text: input.q,
+            filters: input.f,
+            limit: input.n,
+        };
         let m = self
             .searcher
-            .search_matches(&Query {
-                text: input.q,
-                filters: input.f,
-                limit: input.n,
-            })
+            .search_matches_with(&query, input.c)
             .map_err(error_text)?;
         let hits: Vec<serde_json::Value> = m
             .docs

@@ -263,7 +263,15 @@ impl Searcher {
 
     /// Matches, scores and facet counts of a query, without reading the hits' stored fields.
     pub fn search_matches(&self, q: &Query) -> Result<Matches> {
-        query::matches(self, q)
+        query::matches(self, q, true)
+    }
+
+    /// [`Searcher::search_matches`], counting facets only if `count_facets`: without them a
+    /// query reads no fast-field column but those of its filters (`facets` then holds only the
+    /// filtered fields) — what a results-only view (a browser's search-as-you-type box) needs, at
+    /// a fraction of the bytes.
+    pub fn search_matches_with(&self, q: &Query, count_facets: bool) -> Result<Matches> {
+        query::matches(self, q, count_facets)
     }
 
     /// The stored fields of a document (e.g. one of [`Matches::docs`]).

@@ -261,6 +261,8 @@ struct FacetCollector {
     filters: Vec<Vec<String>>,
     order: Order,
     limit: usize,
+    /// Count facets; when false, only the columns of filtered fields are read.
+    count: bool,
 }
 
 struct FacetSegmentCollector {
@@ -299,6 +301,12 @@ impl Collector for FacetCollector {
         let mut wanted = Vec::with_capacity(FACETS.len());
         let mut counts = Vec::with_capacity(FACETS.len());
         for (name, values) in FACETS.iter().zip(&self.filters) {
+            if !self.count && values.is_empty() {
+                columns.push(None);
+                wanted.push(None);
+                counts.push(Vec::new());
+                continue;
+            }
             let column = ff.str(name)?;
             counts.push(vec![0u64; column.as_ref().map_or(0, |c| c.num_terms())]);
             if values.is_empty() {
@@ -475,7 +483,7 @@ fn first_str(doc: &TantivyDocument, field: Field) -> String {
 
 /// Runs a [`Query`] (see the crate doc for the semantics).
 pub(crate) fn run(s: &Searcher, q: &Query) -> Result<Results> {
-    let m = matches(s, q)?;
+    let m = matches(s, q, true)?;
     let mut hits = Vec::with_capacity(m.docs.len());
     for &(addr, score) in &m.docs {
         let doc = stored(s, addr)?;
@@ -531,7 +539,7 @@ pub(crate) fn stored(s: &Searcher, addr: DocAddress) -> Result<StoredDoc> {
 
 /// Text analysis, typo corrections, matching and facet counting — everything but reading the
 /// stored fields of the hits.
-pub(crate) fn matches(s: &Searcher, q: &Query) -> Result<Matches> {
+pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Matches> {
     let filters = group_filters(&q.filters)?;
     let mut terms = parse_text(&q.text);
     let searcher = s.reader.searcher();
@@ -570,6 +578,7 @@ pub(crate) fn matches(s: &Searcher, q: &Query) -> Result<Matches> {
         filters: filters.clone(),
         order,
         limit: q.limit,
+        count: count_facets,
     };
 
     let fruit = if terms.is_empty() {

@@ -509,3 +509,18 @@ fn matches_plus_stored_fields_give_the_same_hits_as_search() {
         f.searcher.num_docs()
     );
 }
+
+#[test]
+fn matches_without_facet_counts() {
+    let f = fixture();
+    let query = q("mot de pase", &[("level", "debutant")]);
+    let with = f.searcher.search_matches(&query).unwrap();
+    let without = f.searcher.search_matches_with(&query, false).unwrap();
+    assert_eq!(with.total, without.total);
+    assert_eq!(with.docs, without.docs);
+    assert!(without
+        .facets
+        .iter()
+        .all(|(field, counts)| field == "level" || counts.is_empty()));
+    assert!(!with.facets["themes"].is_empty());
+}

@@ -82,14 +82,14 @@
 
   // Runs a query; only the newest query of a given `channel` resolves (older ones are dropped).
   var latestOfChannel = {};
-  function search(channel, q, filters, limit) {
+  function search(channel, q, filters, limit, facets) {
     var id = nextId++;
     latestOfChannel[channel] = id;
     return boot().then(function (w) {
       if (engineState === "failed") throw new Error("search unavailable");
       return new Promise(function (resolve, reject) {
         waiting[id] = { resolve: resolve, reject: reject };
-        w.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit });
+        w.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, facets: facets !== false });
       });
     }).then(function (r) {
       if (latestOfChannel[channel] !== id) throw { stale: true };
@@ -215,7 +215,7 @@
       lastQuery = q;
       panel.hidden = false;
       if (engineState !== "ready") status.textContent = s.loading;
-      Promise.all([loadManifest(), search("header", q, [], POPOVER_SIZE)]).then(function (both) {
+      Promise.all([loadManifest(), search("header", q, [], POPOVER_SIZE, false)]).then(function (both) {
         var manifest = both[0], r = both[1];
         if (input.value !== q) return;
         status.textContent = r.total ? plural(s, r.total) : s.noResults;
@@ -345,7 +345,7 @@
         var open = OPEN_FIELDS.indexOf(field) >= 0 || values.some(function (v) { return selected(field, v[0]); });
         var details = el("details", { class: "search-facet", open: open });
         details.appendChild(el("summary", { id: id }, [fieldName(field)]));
-        var list = el("ul", { class: "search-facet-values", role: "group", "aria-labelledby": id });
+        var list = el("ul", { class: "search-facet-values" });
         boxes[field] = {};
         values.forEach(function (pair) {
           var box = el("input", { type: "checkbox", name: field, value: pair[0] });
@@ -355,7 +355,7 @@
           boxes[field][pair[0]] = { input: box, count: count, item: item };
           list.appendChild(item);
         });
-        details.appendChild(list);
+        details.appendChild(el("div", { role: "group", "aria-labelledby": id }, [list]));
         filtersBox.appendChild(details);
       });
       clearButton = el("button", { type: "button", class: "search-filters-clear", text: d.filtersClear });
