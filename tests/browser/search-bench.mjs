@@ -21,7 +21,7 @@ const opt = (name, def) => {
   return i >= 0 ? args[i + 1] : def;
 };
 const compress = opt('--compress', 'none');
-const words = opt('--words', 'navigateur,algorithme,sauvegarde,partage,chiffrement,cookie,tablette,participants,consentement,histoire,robot,courriel,recherche,signalement,diaporama,publicité,parcours,identité,abonnement,messagerie').split(',');
+const words = opt('--words', 'algorithme,sauvegarde,navigateur,partage,chiffrement,cookie,tablette,participants,consentement,histoire,robot,courriel,recherche,signalement,diaporama,publicité,parcours,identité,abonnement,messagerie').split(',');
 const LIMIT = 10;
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
@@ -56,7 +56,7 @@ fs.writeFileSync(path.join(site, 'bench-search.html'), '<!doctype html><meta cha
 function classify(url, engine) {
   const p = new URL(url).pathname;
   if (engine === 'mallette') {
-    if (/\/search\/(engine\.[^/]+\.wasm|worker\.[^/]+\.js)$/.test(p)) return 'engine';
+    if (/\/search\/(engine\.[^/]+\.wasm(\.gz)?|worker\.[^/]+\.js)$/.test(p)) return 'engine';
     if (/\/search\/i\/[^/]+\/d\//.test(p)) return 'results';
     if (/\/search\//.test(p)) return 'index';
   } else {
@@ -72,7 +72,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-async function measure(engine) {
+async function measure(engine, facets = true) {
   const context = await browser.newContext();
   const page = await context.newPage();
   // Every request of the page and of its workers, with the bytes of its response body as sent
@@ -111,14 +111,14 @@ async function measure(engine) {
         if (e.data.id != null && waiting[e.data.id]) waiting[e.data.id](e.data);
       };
       w.postMessage({ type: 'init', manifestUrl: new URL(manifestUrl, location.href).href, manifest: m });
-      window.benchSearch = (q, limit) =>
+      window.benchSearch = (q, limit, facets) =>
         new Promise((resolve) => {
           const i = ++id;
           waiting[i] = resolve;
-          w.postMessage({ type: 'search', id: i, q, filters: [], limit });
+          w.postMessage({ type: 'search', id: i, q, filters: [], limit, facets });
         });
     }, manifestUrl);
-    run = (q) => page.evaluate(async ([q, n]) => { const t = performance.now(); const r = await window.benchSearch(q, n); return { ms: performance.now() - t, total: r.total, hits: r.hits.length, error: r.message }; }, [q, LIMIT]);
+    run = (q) => page.evaluate(async ([q, n, f]) => { const t = performance.now(); const r = await window.benchSearch(q, n, f); return { ms: performance.now() - t, total: r.total, hits: r.hits.length, error: r.message }; }, [q, LIMIT, facets]);
   } else {
     await page.evaluate(async () => {
       const pf = await import('/pagefind/pagefind.js');
@@ -151,7 +151,8 @@ async function measure(engine) {
 }
 
 const out = { site, compress, words: words.slice(0, 2), limit: LIMIT };
-out.mallette = await measure('mallette');
+out.mallette = await measure('mallette'); // the search page: hits and facet counts
+out.mallette_box = await measure('mallette', false); // the header box: hits only
 if (fs.existsSync(path.join(site, 'pagefind/pagefind.js'))) out.pagefind = await measure('pagefind');
 console.log(JSON.stringify(out, null, 1));
 await browser.close();
