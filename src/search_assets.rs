@@ -32,8 +32,8 @@
 //! alongside the engine. What counting facets adds (the facet columns: the search page, not the
 //! header box) goes into `facets.bin`, and what browsing without text adds into `browse.bin`,
 //! each fetched the first time a query needs it. The doc store is never read by
-//! the browser (hits come from the per-document files) beyond what opening needs, so its other
-//! chunks are not written at all.
+//! the browser (hits come from the per-document files): a one-document store of a few bytes
+//! stands in for it, under its name.
 //!
 //! **Whole or chunked.** When every chunk together weighs little more than what a first query
 //! would fetch anyway (small instances), `base.bin` simply holds them all: the build decides,
@@ -90,7 +90,7 @@ pub struct SearchAssets {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchStats {
     pub docs: usize,
-    /// Sum of the index files' sizes.
+    /// Sum of the index files' sizes as shipped to browsers (with the stand-in doc store).
     pub index_bytes: u64,
     /// Bytes of the chunks written (the doc store's unread chunks are not).
     pub chunk_bytes: u64,
@@ -104,6 +104,9 @@ pub struct SearchStats {
     /// Milliseconds spent writing the index, planning its chunks, writing every search file.
     pub index_ms: u64,
     pub plan_ms: u64,
+    /// Writing the per-document result files; the engine.
+    pub docs_ms: u64,
+    pub engine_ms: u64,
     pub total_ms: u64,
 }
 
@@ -240,6 +243,7 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     // One small file per document: what a result shows, and the excerpt snippets come from.
     let searcher = mallette_search::open_index(&index_dir)?;
     let addresses = searcher.doc_addresses();
+    let docs_started = std::time::Instant::now();
     let doc_bytes = addresses
         .par_iter()
         .map(|addr| -> Result<u64> {
@@ -264,6 +268,8 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
         })
         .collect::<Result<Vec<u64>>>()?;
     stats.doc_file_bytes = doc_bytes.iter().sum();
+    stats.docs_ms = docs_started.elapsed().as_millis() as u64;
+    let engine_started = std::time::Instant::now();
     written += 2 * addresses.len();
 
     // Engine and worker, under the hash of their content.
@@ -277,6 +283,7 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     let worker = format!("worker.{}.js", short_hash(WORKER_JS.as_bytes()));
     write_file(&search_dir.join(&worker), WORKER_JS.as_bytes())?;
     written += 3;
+    stats.engine_ms = engine_started.elapsed().as_millis() as u64;
 
     let browse = searcher.search_matches(&Query::default())?;
     stats.index_ms = index_ms;
@@ -453,6 +460,22 @@ pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
                 .copied(),
         );
     }
+    // The browser never reads a stored document (hits come from the result files), yet opening a
+    // segment reads its doc store's skip index (14 KB at 10,000 kits): ship a one-document store
+    // of a few bytes under the same name instead.
+    if let Some(store) = files.iter().position(|f| f.path.ends_with(".store")) {
+        let stub = stub_store()?;
+        let chunks = files[store].bytes.len().div_ceil(chunk_bytes);
+        for c in 0..chunks {
+            shipped.remove(&(store, c));
+            base.remove(&(store, c));
+        }
+        files[store].bytes = stub;
+        for c in 0..files[store].bytes.len().div_ceil(chunk_bytes) {
+            shipped.insert((store, c));
+            base.insert((store, c));
+        }
+    }
     let facets: BTreeSet<_> = facets.difference(&base).copied().collect();
     let browse: BTreeSet<_> = browse
         .iter()
@@ -480,6 +503,30 @@ pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
     let first_query = plan.bytes_of(&plan.base) + plan.query_bytes;
     plan.whole = plan.bytes_of(&plan.shipped) as f64 <= first_query as f64 * WHOLE_FACTOR;
     Ok(plan)
+}
+
+/// The doc store of a one-document index (`SearchDoc::default()`): what the browser gets instead
+/// of the real store. Committed, since writing an index to get it costs ~100 ms per build; the test
+/// `stub_store_is_current` checks it is still what the indexer writes.
+pub static STUB_STORE: &[u8] = include_bytes!("../assets/stub.store");
+
+fn stub_store() -> Result<Vec<u8>> {
+    Ok(STUB_STORE.to_vec())
+}
+
+/// The doc store the indexer writes for a one-document index.
+#[cfg(test)]
+fn written_stub_store() -> Result<Vec<u8>> {
+    let dir = tempfile::tempdir()?;
+    let index = dir.path().join("index");
+    mallette_search::write_index(&[SearchDoc::default()], &index)?;
+    for entry in std::fs::read_dir(&index)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "store") {
+            return Ok(std::fs::read(path)?);
+        }
+    }
+    anyhow::bail!("no doc store in a one-document index")
 }
 
 /// Sample words for recording what queries read: the most frequent word of the folded text, and
@@ -645,6 +692,24 @@ mod tests {
                 p.bytes_of(&p.base) + p.query_bytes,
                 p.bytes_of(&p.shipped),
                 p.whole
+            );
+        }
+    }
+
+    /// `MALLETTE_UPDATE_ASSETS=1 cargo test --lib stub_store` rewrites assets/stub.store.
+    #[test]
+    fn stub_store_is_current() {
+        let written = written_stub_store().unwrap();
+        if std::env::var_os("MALLETTE_UPDATE_ASSETS").is_some() {
+            std::fs::write(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/stub.store"),
+                &written,
+            )
+            .unwrap();
+        } else {
+            assert!(
+                written == STUB_STORE,
+                "assets/stub.store is stale: MALLETTE_UPDATE_ASSETS=1 cargo test --lib stub_store"
             );
         }
     }
