@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the browser search engine (crates/search-wasm) into assets/mallette_search.wasm and
-# writes its SHA-256 into assets/mallette_search.wasm.sha256. The mallette binary embeds both.
+# Builds the browser search engine (crates/search-wasm) into assets/mallette_search.wasm, writes
+# its SHA-256 into assets/mallette_search.wasm.sha256 and a gzipped copy into
+# assets/mallette_search.wasm.gz. The mallette binary embeds them.
 #
 #   scripts/build-wasm.sh           build, then copy into assets/
 #   scripts/build-wasm.sh --check   build, then fail (exit 1) if the result differs from the committed
@@ -72,5 +73,7 @@ if [ $check = 1 ]; then
 else
   cp "$built" assets/mallette_search.wasm
   echo "$sum  mallette_search.wasm" >assets/mallette_search.wasm.sha256
+  # Served to browsers that inflate it themselves (src/search_assets.rs); a test checks it.
+  gzip -9 -n -c assets/mallette_search.wasm >assets/mallette_search.wasm.gz
   echo "build-wasm: assets/mallette_search.wasm: $size bytes, sha256 $sum"
 fi

@@ -69,6 +69,8 @@ pub const WHOLE_FACTOR: f64 = 1.5;
 
 /// The browser engine, built from `crates/search-wasm` by `scripts/build-wasm.sh`.
 pub static ENGINE_WASM: &[u8] = include_bytes!("../assets/mallette_search.wasm");
+/// [`ENGINE_WASM`] gzipped (by `scripts/build-wasm.sh`).
+pub static ENGINE_WASM_GZ: &[u8] = include_bytes!("../assets/mallette_search.wasm.gz");
 /// `sha256sum` line of [`ENGINE_WASM`].
 pub const ENGINE_SHA256: &str = include_str!("../assets/mallette_search.wasm.sha256");
 /// The worker script that loads the engine and fetches chunks.
@@ -276,10 +278,7 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     let engine_hash = ENGINE_SHA256.get(..16).unwrap_or("0");
     let engine = format!("engine.{engine_hash}.wasm");
     write_file(&search_dir.join(&engine), ENGINE_WASM)?;
-    write_file(
-        &search_dir.join(format!("{engine}.gz")),
-        &ENGINE_WASM_GZ.get_or_init(|| gzip(ENGINE_WASM)),
-    )?;
+    write_file(&search_dir.join(format!("{engine}.gz")), ENGINE_WASM_GZ)?;
     let worker = format!("worker.{}.js", short_hash(WORKER_JS.as_bytes()));
     write_file(&search_dir.join(&worker), WORKER_JS.as_bytes())?;
     written += 3;
@@ -316,9 +315,6 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
         stats,
     })
 }
-
-/// The engine, gzipped once per process.
-static ENGINE_WASM_GZ: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
@@ -719,5 +715,15 @@ mod tests {
         let want = ENGINE_SHA256.split_whitespace().next().unwrap();
         assert_eq!(hex(&Sha256::digest(ENGINE_WASM)), want);
         assert_eq!(&ENGINE_WASM[..4], b"\0asm");
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(ENGINE_WASM_GZ),
+            &mut inflated,
+        )
+        .unwrap();
+        assert!(
+            inflated == ENGINE_WASM,
+            "assets/mallette_search.wasm.gz is not the gzipped engine: run scripts/build-wasm.sh"
+        );
     }
 }
