@@ -155,7 +155,7 @@
     };
   }
 
-  // One result, as a card. `h` is the heading level.
+  // One result, as a card. `h` is the heading level of its title (0: not a heading).
   function hitNode(hit, manifest, s, h) {
     var levels = labelMap(manifest, "level"), audiences = labelMap(manifest, "audiences");
     var other = hit.language && hit.language.split("-")[0] !== s.lang.split("-")[0] ? hit.language : null;
@@ -169,7 +169,7 @@
     var snippet = hit.snippet ? snippetNode(hit.snippet) : null;
     if (snippet && other) snippet.setAttribute("lang", other);
     return el("article", { class: "card search-hit" }, [
-      el("h" + h, { class: "card-title" }, [el("a", { href: hit.url, lang: other, text: hit.title })]),
+      el(h ? "h" + h : "p", { class: "card-title" }, [el("a", { href: hit.url, lang: other, text: hit.title })]),
       el("p", { class: "card-summary", lang: other, text: hit.summary }),
       snippet,
       meta
@@ -222,7 +222,8 @@
         list.textContent = "";
         if (r.hits.length) {
           var ol = el("ol", { class: "search-hits" });
-          r.hits.forEach(function (hit) { ol.appendChild(el("li", null, [hitNode(hit, manifest, s, 2)])); });
+          // Not headings: the box sits in the page header, before the page's own <h1>.
+          r.hits.forEach(function (hit) { ol.appendChild(el("li", null, [hitNode(hit, manifest, s, 0)])); });
           list.appendChild(ol);
         }
         var link = more.firstChild;
