@@ -27,7 +27,7 @@ toolchain=""
 have=$(rustc --version | awk '{print $2}')
 if [ "$have" != "$PINNED_RUST" ]; then
   if rustup toolchain list 2>/dev/null | grep -q "^$PINNED_RUST" ||
-     rustup toolchain install "$PINNED_RUST" --profile minimal --target wasm32-unknown-unknown; then
+     timeout 300 rustup toolchain install "$PINNED_RUST" --profile minimal --target wasm32-unknown-unknown; then
     toolchain="+$PINNED_RUST"
   elif [ $check = 1 ]; then
     echo "build-wasm: rustc $have here, and Rust $PINNED_RUST (the pinned toolchain) cannot be installed:" >&2
