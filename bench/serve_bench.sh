@@ -47,9 +47,9 @@ for n in $KITS; do
         cp -r "$SITES/$flavor-$n" "$SCRATCH/$flavor-$n"
     done
     # The first kit of the first theme folder, in both flavors (same text, same slug).
-    kit=$(cd "$SCRATCH/mallette-$n" && find content/kits -name '*.md' | sort | head -1)
+    kit=$(cd "$SCRATCH/mallette-$n" && find content/kits -name '*.md' | sort | sed -n 1p)
     slug=$(basename "$kit" .md)
-    hugo_kit=$(cd "$SCRATCH/hugo-$n" && find content -name "$slug.md" | head -1)
+    hugo_kit=$(cd "$SCRATCH/hugo-$n" && find content -name "$slug.md" -print -quit)
     hugo_url_path=$(python3 - "$SCRATCH/hugo-$n" "$hugo_kit" <<'PY'
 import sys, os
 # Hugo's page URL: the content path without extension (the skeleton uses default permalinks).
