@@ -10,9 +10,9 @@ import { extname, join, normalize, relative, sep } from 'node:path';
 export const CHROMIUM = process.env.MALLETTE_CHROMIUM || '/usr/bin/chromium';
 
 /**
- * Hook for the in-browser search UI, still being built: while this is false, the search page is
- * checked with JavaScript off (axe), its results and filters are not driven (keyboard), and its
- * Lighthouse scores are printed but do not fail the gate. Set it to true (or run with
+ * Hook for the in-browser search UI, still being built: while this is false, axe findings on the
+ * search pages and their Lighthouse scores are printed but do not fail the gates, and the
+ * keyboard gate does not drive results and filters. Set it to true (or run with
  * MALLETTE_GATE_SEARCH_UI=1) once the search UI is done, so that the gates hold it to the same
  * targets as every other page.
  */

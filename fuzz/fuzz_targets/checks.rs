@@ -1,0 +1,240 @@
+//! The checks behind the fuzz targets, shared with `tests/fuzz_regressions.rs` (which replays
+//! every input kept in `fuzz/regressions/` on the stable toolchain, as part of `cargo test`).
+//! Each function must return normally for any input: a panic, a hang or a blow-up is a bug.
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use mallette::config::Config;
+use mallette::links::SiteLinks;
+use mallette::vocabulary::Vocabularies;
+
+fn setup() -> &'static (Config, Vocabularies) {
+    static SETUP: OnceLock<(Config, Vocabularies)> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let config: Config = toml::from_str("title = \"Fuzz\"").expect("minimal config");
+        (config, Vocabularies::defaults())
+    })
+}
+
+/// Front-matter: split a file into YAML and body, parse the YAML with positions, validate it as a
+/// kit and as a plain page. Any input ends in `Ok` or in diagnostics.
+pub fn frontmatter(data: &[u8]) {
+    // The loader refuses invalid UTF-8 before parsing; decode the same way it does.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
+    let Ok(split) = mallette::frontmatter::split(&text) else {
+        return;
+    };
+    assert!(
+        split.body_line >= 2,
+        "the body starts after the opening `---`"
+    );
+    let Ok(root) = mallette::frontmatter::parse_yaml(split.yaml, 2) else {
+        return;
+    };
+    let (config, vocabularies) = setup();
+    let file = Path::new("content/kits/fuzz.md");
+    if let Err(diagnostics) =
+        mallette::validate::validate_kit(file, &root, config, vocabularies, None)
+    {
+        assert!(
+            !diagnostics.is_empty(),
+            "a refusal names at least one problem"
+        );
+    }
+    let _ = mallette::validate::validate_page(file, &root);
+}
+
+fn links() -> &'static SiteLinks {
+    static LINKS: OnceLock<SiteLinks> = OnceLock::new();
+    LINKS.get_or_init(|| SiteLinks {
+        base: "/wiki/".to_string(),
+        documents: HashMap::from([
+            ("content/kits/a/index.md".to_string(), "kits/a/".to_string()),
+            ("content/kits/b.md".to_string(), "kits/b/".to_string()),
+            (
+                "content/pages/about.md".to_string(),
+                "pages/about/".to_string(),
+            ),
+        ]),
+        files: BTreeSet::from([
+            "content/kits/a/index.md".to_string(),
+            "content/kits/a/fiche.pdf".to_string(),
+            "content/kits/a/image.png".to_string(),
+            "content/kits/b.md".to_string(),
+            "content/pages/about.md".to_string(),
+        ]),
+    })
+}
+
+/// Markdown → sanitised HTML: any body renders, and the HTML never carries a script, an event
+/// handler, a `javascript:` URL or a resource from another origin.
+pub fn markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let rendered = mallette::markdown::render(body, 5, "content/kits/a/index.md", links());
+    check_safe(&rendered.html);
+}
+
+/// The sanitiser's promises, checked on every start tag of the output (attribute values are
+/// skipped when looking for tags: html5ever leaves `<` unescaped inside them).
+pub fn check_safe(html: &str) {
+    for (name, attributes) in start_tags(html) {
+        assert!(
+            !matches!(
+                name.as_str(),
+                "script"
+                    | "iframe"
+                    | "frame"
+                    | "style"
+                    | "object"
+                    | "embed"
+                    | "svg"
+                    | "math"
+                    | "form"
+                    | "link"
+                    | "meta"
+                    | "base"
+                    | "template"
+                    | "noscript"
+            ),
+            "<{name}> survived in {html:?}"
+        );
+        for (attribute, value) in attributes {
+            assert!(
+                !attribute.starts_with("on"),
+                "event handler {attribute} on <{name}> in {html:?}"
+            );
+            assert!(attribute != "style", "inline style on <{name}> in {html:?}");
+            // As a browser reads it: `java<tab>script:` is `javascript:`, but `java<0x1a>script:`
+            // is a relative path (only tabs and newlines are dropped inside a URL).
+            let squeezed = browser_url(&value).to_ascii_lowercase();
+            if matches!(
+                attribute.as_str(),
+                "href" | "src" | "srcset" | "poster" | "data" | "cite" | "action" | "formaction"
+            ) {
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(
+                        !squeezed.starts_with(scheme),
+                        "{scheme} URL in <{name} {attribute}> in {html:?}"
+                    );
+                }
+            }
+            if matches!(attribute.as_str(), "src" | "srcset" | "poster" | "data") {
+                for candidate in value.split(',') {
+                    assert!(
+                        !loads_from_another_origin(
+                            candidate
+                                .trim_start()
+                                .split([' ', '\n'])
+                                .next()
+                                .unwrap_or("")
+                        ),
+                        "resource from another origin in <{name} {attribute}={value:?}>"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A URL as the WHATWG parser sees it: leading and trailing spaces and C0 controls dropped, tabs
+/// and newlines removed anywhere, `\` taken for `/`.
+pub fn browser_url(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect()
+}
+
+/// Whether a browser would fetch `url` from another origin, reading it as the WHATWG URL parser
+/// does: leading and trailing spaces and controls dropped, tabs and newlines removed anywhere,
+/// `\` taken for `/`, then `//host` or any scheme (`1https:` is no scheme: a relative path).
+pub fn loads_from_another_origin(url: &str) -> bool {
+    let cleaned = browser_url(url);
+    if cleaned.starts_with("//") {
+        return true;
+    }
+    match cleaned.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &cleaned[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        _ => false,
+    }
+}
+
+/// Start tags of serialised HTML: lower-case name and (name, value) attributes.
+fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let bytes = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(p) = html[i..].find('<') {
+        let lt = i + p;
+        i = lt + 1;
+        if html[lt..].starts_with("<!--") {
+            i = html[lt..].find("-->").map_or(bytes.len(), |e| lt + e + 3);
+            continue;
+        }
+        if !bytes.get(lt + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut k = lt + 1;
+        while k < bytes.len() && !bytes[k].is_ascii_whitespace() && !matches!(bytes[k], b'>' | b'/')
+        {
+            k += 1;
+        }
+        let name = html[lt + 1..k].to_ascii_lowercase();
+        let mut attributes = Vec::new();
+        loop {
+            while k < bytes.len() && (bytes[k].is_ascii_whitespace() || bytes[k] == b'/') {
+                k += 1;
+            }
+            if k >= bytes.len() || bytes[k] == b'>' {
+                break;
+            }
+            let start = k;
+            while k < bytes.len()
+                && !bytes[k].is_ascii_whitespace()
+                && !matches!(bytes[k], b'=' | b'>')
+            {
+                k += 1;
+            }
+            let attribute = html[start..k].to_ascii_lowercase();
+            let mut value = String::new();
+            if k < bytes.len() && bytes[k] == b'=' {
+                k += 1;
+                if k < bytes.len() && bytes[k] == b'"' {
+                    let end = html[k + 1..].find('"').map_or(bytes.len(), |e| k + 1 + e);
+                    value = html[k + 1..end]
+                        .replace("&quot;", "\"")
+                        .replace("&amp;", "&");
+                    k = (end + 1).min(bytes.len());
+                } else {
+                    let start = k;
+                    while k < bytes.len() && !bytes[k].is_ascii_whitespace() && bytes[k] != b'>' {
+                        k += 1;
+                    }
+                    value = html[start..k].to_string();
+                }
+            }
+            attributes.push((attribute, value));
+        }
+        tags.push((name, attributes));
+        i = k.min(bytes.len());
+    }
+    tags
+}
