@@ -26,15 +26,21 @@ function check(ok, what) {
 
 const url = (path) => new URL(path, base).href;
 
-// Waits until the results are drawn and their count announced; returns the announced text.
+// Waits until the results drawn are those of the URL's state and their count is announced;
+// returns the announced text.
 async function settled(page) {
   await page
     .waitForFunction(() => {
       const r = document.getElementById('search-results');
+      const current = new URLSearchParams(location.search).toString();
       const total = r && r.getAttribute('data-total');
       const status = document.getElementById('search-status').textContent;
-      return total !== null && (total === '0' ? status.length > 0 : status.includes(total));
-    }, null, { timeout: 20000 })
+      return (
+        r.getAttribute('data-state') === current &&
+        total !== null &&
+        (total === '0' ? status.length > 0 : status.includes(total))
+      );
+    }, null, { timeout: 30000 })
     .catch(() => null);
   return page.locator('#search-status').textContent();
 }
@@ -74,7 +80,7 @@ try {
 
   // 3. Search page: type a query, see the expected kit with a highlighted snippet.
   await page.goto(url('search/'), { waitUntil: 'load' });
-  await page.waitForSelector('#search-filters input[type=checkbox]', { timeout: 10000 });
+  await page.waitForSelector('#search-filters input[type=checkbox]', { timeout: 20000 });
   check(true, 'search page: filters are drawn before anything is typed');
   check(
     (await page.locator('#search-q').evaluate((i) => i.labels.length > 0 && i.labels[0].offsetParent !== null)),
@@ -97,8 +103,7 @@ try {
     (await page.locator('#search-results .search-hit').first().locator('dl.card-meta dt').count()) >= 2,
     'search page: a result shows its level, duration and audiences',
   );
-  await page.waitForFunction(() => /\d+ résultat/.test(document.getElementById('search-status').textContent), null, { timeout: 5000 }).catch(() => null);
-  const status = await page.locator('#search-status').textContent();
+  const status = await settled(page);
   check(/\d+ résultats?/.test(status), `search page: the count is announced in a live region (« ${status} »)`);
   check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-q'), 'search page: focus stays in the search field while results come');
   check(new URL(page.url()).searchParams.get('q') === 'code de cesar', `search page: the query is in the URL (${page.url()})`);
@@ -117,9 +122,8 @@ try {
   const level = await page.locator('#search-filters input[name=level]:not([disabled])').first();
   const levelValue = await level.getAttribute('value');
   await level.check();
-  await page.waitForFunction((v) => new URLSearchParams(location.search).getAll('level').includes(v), levelValue, { timeout: 5000 }).catch(() => null);
+  await page.waitForFunction((v) => new URLSearchParams(location.search).getAll('level').includes(v), levelValue, { timeout: 20000 }).catch(() => null);
   check(new URLSearchParams(new URL(page.url()).search).get('level') === levelValue, `filter: the URL records level=${levelValue} (${page.url()})`);
-  await page.waitForFunction((t) => document.getElementById('search-status').textContent !== t, totalBefore, { timeout: 5000 }).catch(() => null);
   await settled(page);
   const after = await counts();
   const changed = Object.keys(after).filter((k) => !k.startsWith('level=') && after[k] !== before[k]);
@@ -142,8 +146,8 @@ try {
 
   // 6. Back button: the state before the filter.
   await page.goBack();
-  await page.waitForFunction(() => !new URLSearchParams(location.search).has('level'), null, { timeout: 5000 }).catch(() => null);
-  await page.waitForFunction((t) => document.getElementById('search-status').textContent === t, totalBefore, { timeout: 5000 }).catch(() => null);
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('level'), null, { timeout: 20000 }).catch(() => null);
+  await settled(page);
   check(!(await page.locator(`#search-filters input[name=level][value="${levelValue}"]`).isChecked()), 'back: the filter is unchecked again');
   check((await totalText()) === totalBefore, `back: the count before the filter (${totalBefore})`);
 

@@ -285,11 +285,15 @@
       return { q: params.get("q") || "", filters: filters };
     }
 
-    function stateUrl() {
+    function stateQuery() {
       var params = new URLSearchParams();
       if (state.q) params.set("q", state.q);
       state.filters.forEach(function (f) { params.append(f[0], f[1]); });
-      var query = params.toString();
+      return params.toString();
+    }
+
+    function stateUrl() {
+      var query = stateQuery();
       return location.pathname + (query ? "?" + query : "") + location.hash;
     }
 
@@ -398,9 +402,11 @@
       update();
     }
 
-    function showResults(r, focusFrom, typed) {
+    function showResults(r, focusFrom, typed, key) {
       results.textContent = "";
       results.setAttribute("data-total", r.total);
+      // The state these results answer (its URL query): a hook for tests.
+      results.setAttribute("data-state", key);
       if (!r.total) {
         results.appendChild(el("p", { class: "search-empty", text: s.noResults }));
         announce(s.noResults, !typed);
@@ -439,10 +445,11 @@
         return;
       }
       if (engineState !== "ready") announce(s.loading, true);
+      var key = stateQuery();
       search("page", state.q, state.filters, limit).then(function (r) {
         lastFacets = r.facets;
         syncFilters(r.facets);
-        showResults(r, focusFrom, typed);
+        showResults(r, focusFrom, typed, key);
       }).catch(function (e) {
         if (e && e.stale) return;
         results.textContent = "";
