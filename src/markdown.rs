@@ -344,7 +344,17 @@ pub fn render(
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = sanitize(&html);
+    let (html, cut) = sanitize_bounded(&html);
+    out.html = html;
+    if cut && !too_deep_reported {
+        // Deep nesting the event count missed (e.g. hundreds of nested emphases).
+        out.problems.push((
+            body_line,
+            1,
+            Problem::NestingTooDeep { max: MAX_NESTING },
+            Severity::Error,
+        ));
+    }
     out
 }
 
@@ -387,9 +397,18 @@ fn resolve(
     }
 }
 
-/// `https://…`, `//host/…`: a resource on another origin.
+/// `https://…`, `//host/…`: a resource on another origin. The URL is read as a browser reads it
+/// (WHATWG URL parsing): leading and trailing spaces and control characters dropped, tabs and
+/// newlines removed anywhere, `\` taken for `/`; so `\\host/x`, `/\host/x`, ` //host/x` and
+/// `ht<tab>tps://host/x` are all external.
 pub fn is_external(url: &str) -> bool {
-    url.starts_with("//") || has_scheme(url)
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    cleaned.starts_with("//") || has_scheme(&cleaned)
 }
 
 /// `mailto:`, `https:`, `javascript:`… (RFC 3986 scheme followed by `:`).
@@ -451,17 +470,25 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Clean HTML written by pulldown-cmark from contributor Markdown.
 pub fn sanitize(html: &str) -> String {
+    sanitize_bounded(html).0
+}
+
+/// [`sanitize`], and whether the HTML nested deeper than [`MAX_HTML_DEPTH`] (tags were left out).
+fn sanitize_bounded(html: &str) -> (String, bool) {
     let mut bounded = String::with_capacity(html.len());
-    Nesting::default().feed(html, MAX_HTML_DEPTH, Some(&mut bounded));
+    let cut = Nesting::default()
+        .feed(html, MAX_HTML_DEPTH, Some(&mut bounded))
+        .is_some();
     let cleaned = sanitizer().clean(&bounded).to_string();
     // Task-list checkboxes are display only; a code block that scrolls sideways can be scrolled
     // from the keyboard (axe rule `scrollable-region-focusable`).
-    cleaned
+    let cleaned = cleaned
         .replace(
             "<input type=\"checkbox\"",
             "<input disabled=\"\" type=\"checkbox\"",
         )
-        .replace("<pre>", "<pre tabindex=\"0\">")
+        .replace("<pre>", "<pre tabindex=\"0\">");
+    (cleaned, cut)
 }
 
 /// Open elements of an HTML text read piece by piece, as a browser would count them roughly: void
@@ -570,7 +597,12 @@ impl Nesting {
             let name = html[name_start..name_end].to_ascii_lowercase();
             let tag_end = tag_end(bytes, name_end);
             let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
-            let keep = if is_end {
+            let keep = if first_too_deep.is_some() && out.is_some() {
+                // Past the first tag that went too deep, the document is pathological (and an
+                // error): every further tag is left out, its text kept, so that html5ever's work
+                // stays linear (it rescans the open elements for each tag).
+                false
+            } else if is_end {
                 self.end_tag(&name)
             } else {
                 let keep = self.start_tag(&name, self_closing, max);
@@ -655,16 +687,26 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> Option<usize> {
     None
 }
 
-/// Offset just after the `>` closing a tag whose name ends at `from` (quotes respected).
+/// Offset just after the `>` closing a tag whose name ends at `from`. As in the HTML tokenizer, a
+/// quote opens a quoted value only right after `=`: `<p title=l'x>` ends at its `>`.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return k + 1,
-            None => {}
+    let mut k = from;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'>' => return k + 1,
+            b'=' => {
+                k += 1;
+                while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                if let Some(&quote) = bytes.get(k).filter(|b| **b == b'"' || **b == b'\'') {
+                    match bytes[k + 1..].iter().position(|&b| b == quote) {
+                        Some(p) => k += p + 2,
+                        None => return bytes.len(),
+                    }
+                }
+            }
+            _ => k += 1,
         }
     }
     bytes.len()
@@ -747,10 +789,12 @@ mod tests {
             Nesting::default().feed(&deeper, MAX_HTML_DEPTH, Some(&mut bounded)),
             Some(MAX_HTML_DEPTH * 5)
         );
-        assert_eq!(
-            bounded,
-            format!("{}x{}", "<div>".repeat(256), "</div>".repeat(256))
-        );
+        // Past the first tag too deep, every tag is left out (text kept).
+        assert_eq!(bounded, format!("{}x", "<div>".repeat(256)));
+        // A quote is only a quote right after `=`.
+        let mut n = Nesting::default();
+        n.feed("<p title=l'x><b>y</b><p>z", 10, None);
+        assert_eq!(n.depth(), 1);
         // Tags inside a script or a comment are text.
         let mut n = Nesting::default();
         n.feed(
@@ -780,6 +824,37 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<pre tabindex=\"0\"><code>"), "{}", r.html);
+    }
+
+    #[test]
+    fn urls_are_read_as_a_browser_reads_them() {
+        for external in [
+            "https://evil.example/x.png",
+            "//evil.example/x.png",
+            "\\\\evil.example/x.png",
+            "/\\evil.example/x.png",
+            " //evil.example/x.png",
+            "/\t/evil.example/x.png",
+            "\nhttps://evil.example/x.png",
+            "ht\ttps://evil.example/x.png",
+        ] {
+            assert!(is_external(external), "{external:?}");
+        }
+        for local in [
+            "image.png",
+            "/static/x.png",
+            "../kit/image.png",
+            "1https://x",
+        ] {
+            assert!(!is_external(local), "{local:?}");
+        }
+        let r = render(
+            "<img src=\"\\\\evil.example/a.png\" alt=\"a\"><img src=\"/&#9;/evil.example/b.png\" alt=\"b\">",
+            1,
+            "content/kits/x.md",
+            &NoLinks,
+        );
+        assert!(!r.html.contains("evil"), "{}", r.html);
     }
 
     #[test]
