@@ -341,7 +341,6 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-
 fn inject_live_script(bytes: Vec<u8>) -> Vec<u8> {
     let html = String::from_utf8_lossy(&bytes);
     let tag = "<script src=\"/__mallette/live.js\" defer></script>";

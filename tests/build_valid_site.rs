@@ -313,7 +313,15 @@ fn an_instance_with_several_languages_gets_a_browse_page_per_language() {
 #[test]
 fn a_kit_page_suggests_related_kits_sharing_themes_but_not_its_own_translation() {
     let html = page("kits/mots-de-passe/index.html");
-    let related = &html[html.find("id=\"related-title\"").expect("a related section")..];
-    assert!(related.contains("Les traceurs dans les applications"), "shares the theme vie-privee");
-    assert!(!related.contains("Passwords and password managers"), "its translation is not 'related'");
+    let related = &html[html
+        .find("id=\"related-title\"")
+        .expect("a related section")..];
+    assert!(
+        related.contains("Les traceurs dans les applications"),
+        "shares the theme vie-privee"
+    );
+    assert!(
+        !related.contains("Passwords and password managers"),
+        "its translation is not 'related'"
+    );
 }

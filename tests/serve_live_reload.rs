@@ -59,7 +59,11 @@ fn start(root: &std::path::Path) -> Server {
         address.starts_with("127.0.0.1:"),
         "serves on loopback only: {line}"
     );
-    Server { child, address, log }
+    Server {
+        child,
+        address,
+        log,
+    }
 }
 
 fn get(address: &str, path: &str) -> (u16, String) {
@@ -175,7 +179,9 @@ fn editing_a_kit_reloads_pages_errors_keep_the_last_good_site_and_a_fix_recovers
     assert_eq!(next_event(&rx).0, "reload");
     assert!(get(&server.address, "/kits/traceurs/").1.contains("Avancé"));
     // A front-matter change (the level) moves the kit between browse pages: full build.
-    assert!(get(&server.address, "/levels/avance/").1.contains("Les traceurs dans les applications"));
+    assert!(get(&server.address, "/levels/avance/")
+        .1
+        .contains("Les traceurs dans les applications"));
     assert!(server.log().contains("Site reconstruit"));
 }
 
