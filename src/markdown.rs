@@ -573,9 +573,7 @@ impl Nesting {
             };
             let rest = &bytes[lt + 1..];
             if rest.starts_with(b"!--") {
-                i = html[lt + 4..]
-                    .find("-->")
-                    .map_or(bytes.len(), |p| lt + 4 + p + 3);
+                i = comment_end(html, lt + 4);
                 continue;
             }
             let is_end = rest.first() == Some(&b'/');
@@ -667,6 +665,25 @@ impl Nesting {
             self.open.truncate(at);
         }
         true
+    }
+}
+
+/// Offset just after a comment whose `<!--` ends at `from`, as the HTML tokenizer ends it: `<!-->`
+/// and `<!--->` are whole (empty) comments, otherwise the first `-->` or `--!>` ends it.
+fn comment_end(html: &str, from: usize) -> usize {
+    let rest = &html[from..];
+    if rest.starts_with('>') {
+        return from + 1;
+    }
+    if rest.starts_with("->") {
+        return from + 2;
+    }
+    let close = rest.find("-->").map(|p| p + 3);
+    let bang = rest.find("--!>").map(|p| p + 4);
+    match (close, bang) {
+        (Some(a), Some(b)) => from + a.min(b),
+        (Some(a), None) | (None, Some(a)) => from + a,
+        (None, None) => html.len(),
     }
 }
 
@@ -791,6 +808,10 @@ mod tests {
         );
         // Past the first tag too deep, every tag is left out (text kept).
         assert_eq!(bounded, format!("{}x", "<div>".repeat(256)));
+        // `<!-->` is a whole comment: the `<div>`s after it count.
+        let mut n = Nesting::default();
+        n.feed("<!--><div><div><!---><div><!-- a --!><div>", 10, None);
+        assert_eq!(n.depth(), 4);
         // A quote is only a quote right after `=`.
         let mut n = Nesting::default();
         n.feed("<p title=l'x><b>y</b><p>z", 10, None);
