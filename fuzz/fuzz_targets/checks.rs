@@ -129,17 +129,19 @@ pub fn check_safe(html: &str) {
                     );
                 }
             }
-            if matches!(attribute.as_str(), "src" | "srcset" | "poster" | "data") {
+            if matches!(attribute.as_str(), "src" | "poster" | "data") {
+                assert!(
+                    !loads_from_another_origin(&value),
+                    "resource from another origin in <{name} {attribute}={value:?}>"
+                );
+            }
+            if attribute == "srcset" {
+                // Candidates are separated by commas, each a URL then an optional descriptor.
                 for candidate in value.split(',') {
+                    let url = candidate.trim_start().split([' ', '\t', '\n']).next();
                     assert!(
-                        !loads_from_another_origin(
-                            candidate
-                                .trim_start()
-                                .split([' ', '\n'])
-                                .next()
-                                .unwrap_or("")
-                        ),
-                        "resource from another origin in <{name} {attribute}={value:?}>"
+                        !loads_from_another_origin(url.unwrap_or("")),
+                        "resource from another origin in <{name} srcset={value:?}>"
                     );
                 }
             }
