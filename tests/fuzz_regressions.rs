@@ -60,5 +60,7 @@ fn the_safety_check_catches_what_it_should() {
     checks::check_safe("<a title=\"<script> onclick=x\" href=\"https://example.org/\">ok</a>");
     checks::check_safe("<img src=\"1https://tracker.example/pixel.gif\" alt=\"a relative path\">");
     checks::check_safe("<a href=\"jAvAs\u{1a}CrIpT:alert(1)\">a relative path too</a>");
-    checks::check_safe("<img src=\"htts//r:x.gif, max: 12\" alt=\"commas only separate srcset candidates\">");
+    checks::check_safe(
+        "<img src=\"htts//r:x.gif, max: 12\" alt=\"commas only separate srcset candidates\">",
+    );
 }
