@@ -23,6 +23,7 @@ pub fn relativize(html: &str, page_file: &str) -> String {
             "action=\"/",
             "data-base=\"/",
             "data-manifest=\"/",
+            "data-offline=\"/",
         ]
         .iter()
         .filter_map(|pattern| rest.find(pattern).map(|i| (i, pattern.len())))

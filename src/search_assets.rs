@@ -83,6 +83,8 @@ pub struct SearchAssets {
     pub manifest: String,
     /// The small loader script pages include.
     pub script: String,
+    /// `search/offline.<hash>.js`, written by offline builds.
+    pub offline_bundle: Option<String>,
     pub files_written: usize,
     /// Sizes, for `mallette build` reports and benchmarks.
     pub stats: SearchStats,
@@ -119,7 +121,7 @@ pub type Labels = BTreeMap<String, Vec<(String, String)>>;
 /// Write the search index and the browser's search files into the site folder `site_dir`, with
 /// filter values labelled by their slugs.
 pub fn write(site_dir: &Path, docs: &[SearchDoc]) -> Result<SearchAssets> {
-    write_with(site_dir, docs, &Labels::new())
+    write_with(site_dir, docs, &Labels::new(), false)
 }
 
 /// The labels of every filter value found in `docs`, and of the filter fields, as the site shows
@@ -183,12 +185,22 @@ fn doc_values<'a>(doc: &'a SearchDoc, field: &str) -> Vec<&'a str> {
 }
 
 /// [`write`], with the labels of filter values (see [`labels`]).
-pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Result<SearchAssets> {
+///
+/// `offline` (for `mallette build --offline`) also writes the [offline bundle](write_offline_bundle)
+/// and ships the index whole.
+pub fn write_with(
+    site_dir: &Path,
+    docs: &[SearchDoc],
+    labels: &Labels,
+    offline: bool,
+) -> Result<SearchAssets> {
     let started = std::time::Instant::now();
     let index_dir = site_dir.join(SEARCH_INDEX_DIR);
     mallette_search::write_index(docs, &index_dir)?;
     let index_ms = started.elapsed().as_millis() as u64;
-    let plan = plan(&index_dir, CHUNK_BYTES)?;
+    let mut plan = plan(&index_dir, CHUNK_BYTES)?;
+    // From disk, nothing can be fetched on demand: everything goes into the bundle.
+    plan.whole |= offline;
     let plan_ms = started.elapsed().as_millis() as u64 - index_ms;
     let search_dir = site_dir.join("search");
     let mut written = plan.files.len();
@@ -246,9 +258,9 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     let searcher = mallette_search::open_index(&index_dir)?;
     let addresses = searcher.doc_addresses();
     let docs_started = std::time::Instant::now();
-    let doc_bytes = addresses
+    let doc_files = addresses
         .par_iter()
-        .map(|addr| -> Result<u64> {
+        .map(|addr| -> Result<(String, u64)> {
             let doc = searcher.stored(*addr)?;
             let json = serde_json::json!({
                 "t": doc.title,
@@ -266,10 +278,10 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
             write_file(&path, json.as_bytes())?;
             let gz = gzip(json.as_bytes());
             write_file(&path.with_extension("json.gz"), &gz)?;
-            Ok(gz.len() as u64)
+            Ok((json, gz.len() as u64))
         })
-        .collect::<Result<Vec<u64>>>()?;
-    stats.doc_file_bytes = doc_bytes.iter().sum();
+        .collect::<Result<Vec<(String, u64)>>>()?;
+    stats.doc_file_bytes = doc_files.iter().map(|(_, gz)| gz).sum();
     stats.docs_ms = docs_started.elapsed().as_millis() as u64;
     let engine_started = std::time::Instant::now();
     written += 2 * addresses.len();
@@ -308,12 +320,70 @@ pub fn write_with(site_dir: &Path, docs: &[SearchDoc], labels: &Labels) -> Resul
     write_file(&search_dir.join(&manifest_name), manifest.as_bytes())?;
     written += 1;
 
+    let offline_bundle = if offline {
+        let base: Vec<u8> = base_chunks
+            .iter()
+            .flat_map(|&(f, c)| plan.chunk(f, c).iter().copied())
+            .collect();
+        let docs: BTreeMap<String, &str> = addresses
+            .iter()
+            .zip(&doc_files)
+            .map(|(addr, (json, _))| {
+                (
+                    format!("{}-{}", addr.segment_ord, addr.doc_id),
+                    json.as_str(),
+                )
+            })
+            .collect();
+        let name = write_offline_bundle(&search_dir, &manifest, &base, &docs)?;
+        written += 1;
+        Some(format!("search/{name}"))
+    } else {
+        None
+    };
+
     Ok(SearchAssets {
         manifest: format!("search/{manifest_name}"),
         script: "static/search.js".into(),
+        offline_bundle,
         files_written: written,
         stats,
     })
+}
+
+/// Write `search/offline.<hash>.js`, the search of a site opened from disk (`file://`), where a
+/// page can neither fetch files nor start a worker, but can load a script: the worker's code
+/// (which then runs on the page itself) followed by everything it would have fetched — the
+/// manifest, the engine, the whole index and every result file — gzipped and in base64 strings.
+/// `static/search.js` loads it instead of the worker when the page's URL is a `file:` one.
+/// Returns the file's name.
+fn write_offline_bundle(
+    search_dir: &Path,
+    manifest: &str,
+    base: &[u8],
+    docs: &BTreeMap<String, &str>,
+) -> Result<String> {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let docs_json = serde_json::to_string(docs)?;
+    let mut js = String::with_capacity(ENGINE_WASM_GZ.len() * 2 + base.len() + docs_json.len());
+    js.push_str(WORKER_JS);
+    js.push_str("\n// The search files of this site, for use from file:// (written by mallette build --offline).\n");
+    js.push_str("self.malletteOfflineSearch = {\"manifest\":");
+    js.push_str(manifest);
+    for (key, bytes) in [
+        ("engine", ENGINE_WASM_GZ.to_vec()),
+        ("base", gzip(base)),
+        ("docs", gzip(docs_json.as_bytes())),
+    ] {
+        js.push_str(&format!(",\"{key}\":\""));
+        js.push_str(&b64(&bytes));
+        js.push('"');
+    }
+    js.push_str("};\n");
+    let name = format!("offline.{}.js", short_hash(js.as_bytes()));
+    write_file(&search_dir.join(&name), js.as_bytes())?;
+    Ok(name)
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

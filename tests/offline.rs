@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// Every `href="…"` and `src="…"` value of `html`.
+/// Every `href="…"`, `src="…"` and search-file value of `html`.
 fn links(html: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for attribute in ["href=\"", "src=\""] {
+    for attribute in ["href=\"", "src=\"", "data-manifest=\"", "data-offline=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attribute) {
             rest = &rest[i + attribute.len()..];
@@ -81,6 +81,43 @@ fn an_offline_build_links_every_page_to_files_that_exist_on_disk() {
     );
     let kit = read(out.join("kits/mots-de-passe/index.html"));
     assert!(kit.contains("href=\"../../static/style.css\""));
+    // Search from disk: every page names the bundle that replaces fetching (its search in a
+    // browser is tested by tests/search_browser.rs).
+    assert!(
+        kit.contains("data-offline=\"../../search/offline."),
+        "the kit page names the offline search bundle"
+    );
+}
+
+#[test]
+fn only_offline_builds_carry_the_search_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    for (offline, name) in [(false, "web"), (true, "usb")] {
+        let out = dir.path().join(name);
+        let mut command = mallette();
+        command.arg("build").arg("--root").arg(site("valid"));
+        if offline {
+            command.arg("--offline");
+        }
+        let run = run(command.arg("--out").arg(&out));
+        assert_eq!(run.code(), 0, "{}", run.stderr);
+        let bundles: Vec<String> = std::fs::read_dir(out.join("search"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("offline.") && n.ends_with(".js"))
+            .collect();
+        let home = read(out.join("index.html"));
+        if offline {
+            assert_eq!(bundles.len(), 1, "{bundles:?}");
+            let bundle = read(out.join("search").join(&bundles[0]));
+            assert!(bundle.contains("function createSearchEngine"), "the engine's code");
+            assert!(bundle.contains("self.malletteOfflineSearch = {\"manifest\":{"), "its data");
+            assert!(home.contains(&format!("data-offline=\"search/{}\"", bundles[0])));
+        } else {
+            assert!(bundles.is_empty(), "{bundles:?}");
+            assert!(!home.contains("data-offline"), "a web build names no bundle");
+        }
+    }
 }
 
 #[test]

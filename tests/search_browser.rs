@@ -1,7 +1,9 @@
 //! The search UI in a real browser: build the starter wiki (this repository's `content/`) under a
 //! sub-path, serve it on 127.0.0.1, and drive headless Chromium with `tests/browser/search.mjs`
 //! (type a query, see the expected kit, apply a filter, see counts and the URL change, reload the
-//! URL and get the same state, go back).
+//! URL and get the same state, go back). And the same wiki built with `--offline`, opened from
+//! disk through `file://` with no server at all (`tests/browser/offline.mjs`): search finds kits
+//! and its results open them.
 //!
 //! Needs Node.js, Debian's `chromium` and `npm ci --prefix tests/browser` (`.ci/run` installs
 //! them). Missing any of them fails the test with the command to run: it never passes silently.
@@ -87,8 +89,9 @@ fn serve(dir: PathBuf) -> String {
     format!("http://127.0.0.1:{port}{SUB_PATH}")
 }
 
-#[test]
-fn search_ui_in_headless_chromium() {
+/// The browser scripts' folder and Chromium's path; fails with the command to run when either is
+/// missing.
+fn browser() -> (PathBuf, String) {
     let browser_dir = root().join("tests/browser");
     assert!(
         browser_dir.join("node_modules/playwright-core").is_dir(),
@@ -100,6 +103,31 @@ fn search_ui_in_headless_chromium() {
         Path::new(&chromium).exists(),
         "{chromium} is missing: run `apt-get install -y chromium` (or set CHROMIUM)"
     );
+    (browser_dir, chromium)
+}
+
+/// Run `script` with `arg`; assert every step passed.
+fn run_browser_script(script: &str, arg: &str) {
+    let (browser_dir, chromium) = browser();
+    let output = Command::new("node")
+        .arg(browser_dir.join(script))
+        .arg(arg)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("running node: is Node.js installed? (apt-get install -y nodejs)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(output.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(" passed, 0 failed"),
+        "{script} printed no result line:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn search_ui_in_headless_chromium() {
+    browser();
 
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
@@ -114,22 +142,22 @@ fn search_ui_in_headless_chromium() {
     ]));
     assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
     let base = serve(site);
+    run_browser_script("search.mjs", &base);
+}
 
-    let output = Command::new("node")
-        .arg(browser_dir.join("search.mjs"))
-        .arg(&base)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("running node: is Node.js installed? (apt-get install -y nodejs)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "search UI test failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains(" passed, 0 failed"),
-        "search UI test printed no result line:\n{stdout}\n{stderr}"
-    );
+#[test]
+fn offline_build_opened_from_disk_finds_kits_by_search() {
+    browser();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = common::run(common::mallette().args([
+        "build",
+        "--offline",
+        "--root",
+        root().to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+    ]));
+    assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
+    run_browser_script("offline.mjs", site.to_str().unwrap());
 }

@@ -3,13 +3,29 @@
 // fetches nothing until the visitor starts to search (focus or first keystroke in a search box,
 // a filter, or a search page opened with a query in its URL). The engine then runs in a Web Worker
 // (search/worker.<hash>.js), so typing never stutters. No inline script or style (CSP).
+//
+// Opened from disk (file://), a page can neither fetch nor start a worker: an `--offline` build
+// names a bundle (`data-offline`, search/offline.<hash>.js) holding the worker's code and every
+// search file; it is loaded as a plain script and the engine runs on the page.
 (function () {
   "use strict";
 
   var script = document.currentScript;
   var manifestUrl = script && script.getAttribute("data-manifest");
-  if (!manifestUrl || !window.Worker || !window.WebAssembly || !window.fetch) return;
+  var offlineUrl = location.protocol === "file:" && script.getAttribute("data-offline");
+  if (!manifestUrl || !window.WebAssembly) return;
+  if (offlineUrl ? typeof DecompressionStream !== "function" : !window.Worker || !window.fetch) return;
   manifestUrl = new URL(manifestUrl, document.baseURI).href;
+  // Where the site's root is: result URLs are site paths (`/kits/…/`); from disk they become
+  // relative file paths to the page's index.html.
+  var siteRoot = new URL("../", manifestUrl).href;
+  function hitUrl(url) {
+    if (!offlineUrl || url.charAt(0) !== "/") return url;
+    var path = url.slice(1), suffix = "", cut = path.search(/[?#]/);
+    if (cut >= 0) { suffix = path.slice(cut); path = path.slice(0, cut); }
+    if (path === "" || path.charAt(path.length - 1) === "/") path += "index.html";
+    return new URL(path + suffix, siteRoot).href;
+  }
 
   var PAGE_SIZE = 20;
   var POPOVER_SIZE = 5;
@@ -25,7 +41,37 @@
   var waiting = {}; // id → {resolve, reject}
   var engineState = "idle"; // idle | loading | ready | failed
 
+  // The offline bundle, loaded as a script (once): resolves to its data.
+  var bundlePromise = null;
+  function loadBundle() {
+    if (!bundlePromise) {
+      bundlePromise = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL(offlineUrl, document.baseURI).href;
+        tag.onload = function () {
+          if (window.malletteOfflineSearch && window.malletteSearchEngine) resolve(window.malletteOfflineSearch);
+          else reject(new Error("search bundle: nothing loaded"));
+        };
+        tag.onerror = function () { reject(new Error("search bundle: not found")); };
+        document.head.appendChild(tag);
+      });
+    }
+    return bundlePromise;
+  }
+
+  // A stand-in for the worker on a page opened from disk: the same engine and messages, run on
+  // the page (each message handled in a later task, as a worker would).
+  function pageWorker(bundle) {
+    var fake = { onmessage: null, onerror: null };
+    var handle = window.malletteSearchEngine(function (m) {
+      setTimeout(function () { if (fake.onmessage) fake.onmessage({ data: m }); }, 0);
+    }, bundle);
+    fake.postMessage = function (m) { setTimeout(function () { handle(m); }, 0); };
+    return fake;
+  }
+
   function loadManifest() {
+    if (offlineUrl) return loadBundle().then(function (bundle) { return bundle.manifest; });
     if (!manifestPromise) {
       manifestPromise = fetch(manifestUrl).then(function (r) {
         if (!r.ok) throw new Error("search manifest: HTTP " + r.status);
@@ -46,7 +92,9 @@
     if (!workerPromise) {
       setEngineState("loading");
       workerPromise = loadManifest().then(function (manifest) {
-        worker = new Worker(new URL(manifest.worker, manifestUrl).href);
+        worker = offlineUrl
+          ? pageWorker(window.malletteOfflineSearch)
+          : new Worker(new URL(manifest.worker, manifestUrl).href);
         worker.onmessage = onWorkerMessage;
         worker.onerror = function () { failAll("search worker error"); };
         worker.postMessage({ type: "init", manifestUrl: manifestUrl, manifest: manifest });
@@ -169,7 +217,7 @@
     var snippet = hit.snippet ? snippetNode(hit.snippet) : null;
     if (snippet && other) snippet.setAttribute("lang", other);
     return el("article", { class: "card search-hit" }, [
-      el(h ? "h" + h : "p", { class: "card-title" }, [el("a", { href: hit.url, lang: other, text: hit.title })]),
+      el(h ? "h" + h : "p", { class: "card-title" }, [el("a", { href: hitUrl(hit.url), lang: other, text: hit.title })]),
       el("p", { class: "card-summary", lang: other, text: hit.summary }),
       snippet,
       meta
