@@ -9,34 +9,39 @@ use std::io::Write as _;
 
 use anyhow::Result;
 
-/// Rewrite `href="/…"`, `src="/…"` (and `action`) of `html`, a page at site path `page_file`
+/// Rewrite `href="/…"`, `src="/…"` (and `action`, and the search script's data attributes) of `html`, a page at site path `page_file`
 /// (`kits/x/index.html`), into relative paths to files.
 pub fn relativize(html: &str, page_file: &str) -> String {
+    /// The attributes holding a same-site URL.
+    const ATTRIBUTES: [&str; 6] = [
+        "href",
+        "src",
+        "action",
+        "data-base",
+        "data-manifest",
+        "data-offline",
+    ];
     let depth = page_file.matches('/').count();
     let up = "../".repeat(depth);
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
-    loop {
-        let next = [
-            "href=\"/",
-            "src=\"/",
-            "action=\"/",
-            "data-base=\"/",
-            "data-manifest=\"/",
-            "data-offline=\"/",
-        ]
-        .iter()
-        .filter_map(|pattern| rest.find(pattern).map(|i| (i, pattern.len())))
-        .min();
-        let Some((index, length)) = next else {
-            out.push_str(rest);
-            break;
-        };
-        // Keep everything up to the opening quote, drop the leading slash.
-        out.push_str(&rest[..index + length - 1]);
-        rest = &rest[index + length..];
-        if rest.starts_with('/') {
-            // Protocol-relative `//host`: not ours, leave it.
+    // One pass over the page: every `="/` is a candidate, kept when an attribute above precedes it
+    // (browse pages of large instances hold thousands of links: searching the rest of the page for
+    // each attribute at every link would be quadratic).
+    while let Some(index) = rest.find("=\"/") {
+        let before = &rest[..index];
+        let ours = ATTRIBUTES.iter().any(|a| {
+            before.ends_with(a)
+                && before[..before.len() - a.len()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_whitespace)
+        });
+        // Keep everything up to the opening quote.
+        out.push_str(&rest[..index + 2]);
+        rest = &rest[index + 3..];
+        if !ours || rest.starts_with('/') {
+            // Another attribute, or a protocol-relative `//host`: not ours, leave it.
             out.push('/');
             continue;
         }
@@ -46,14 +51,15 @@ pub fn relativize(html: &str, page_file: &str) -> String {
             Some(i) => (&target[..i], &target[i..]),
             None => (target, ""),
         };
-        let mut relative = format!("{up}{path}");
+        out.push_str(&up);
+        out.push_str(path);
         if path.is_empty() || path.ends_with('/') {
-            relative.push_str("index.html");
+            out.push_str("index.html");
         }
-        out.push_str(&relative);
         out.push_str(suffix);
         rest = &rest[end..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -160,8 +166,11 @@ mod tests {
         assert!(out.contains(r#"href="//cdn/x""#));
         assert!(out.contains(r#"src="../../kits/g/x/p.png""#));
         assert_eq!(
-            relativize(r#"<a href="/kits/">k</a>"#, "index.html"),
-            r#"<a href="kits/index.html">k</a>"#
+            relativize(
+                r#"<a title="/x" data-href="/y" href="/kits/">k</a>"#,
+                "index.html"
+            ),
+            r#"<a title="/x" data-href="/y" href="kits/index.html">k</a>"#
         );
     }
 }

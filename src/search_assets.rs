@@ -10,7 +10,7 @@
 //! search/i/<hash>/facets.bin(.gz)     the chunks counting facets adds (search page)
 //! search/i/<hash>/browse.bin(.gz)     the chunks browsing without text adds
 //! search/i/<hash>/<file>.<chunk>      every other chunk of the index files, fetched on demand
-//! search/i/<hash>/d/<seg>-<doc>.json(.gz)  one small file per document: title, summary, URL,
+//! search/i/<hash>/d/<seg>-<doc>.json.gz  one small file per document: title, summary, URL,
 //!                                     level, audiences, duration, language, snippet excerpt
 //! ```
 //!
@@ -18,10 +18,10 @@
 //! it may be cached forever; only the pages, which name the manifest, change.
 //!
 //! **Compression.** The files the worker fetches asynchronously (engine, base pack, result files)
-//! are also written gzipped (`.gz`): the worker fetches those and inflates them with the
-//! browser's `DecompressionStream`, so even a static host that compresses nothing (a plain web
-//! server, a USB stick served locally) sends compressed bytes. Chunks, read synchronously, are
-//! sent as they are.
+//! are also written gzipped (`.gz`; result files only so): the worker fetches those and inflates
+//! them with the browser's `DecompressionStream` (search needs it: Chromium 80, Firefox 113,
+//! Safari 16.4), so even a static host that compresses nothing (a plain web server, a USB stick
+//! served locally) sends compressed bytes. Chunks, read synchronously, are sent as they are.
 //!
 //! **Chunks.** Index files are cut into [`CHUNK_BYTES`] chunks. The engine reads the index through
 //! a directory that fetches a chunk the first time tantivy reads a byte of it (synchronous
@@ -274,17 +274,18 @@ pub fn write_with(
             })
             .to_string();
             let name = format!("{}-{}.json", addr.segment_ord, addr.doc_id);
-            let path = out.join("d").join(name);
-            write_file(&path, json.as_bytes())?;
+            // Gzipped only: one file per kit fewer (file creation is much of a large build's
+            // time), and every browser the engine runs in can inflate it (`DecompressionStream`).
+            let path = out.join("d").join(format!("{name}.gz"));
             let gz = gzip(json.as_bytes());
-            write_file(&path.with_extension("json.gz"), &gz)?;
+            write_file(&path, &gz)?;
             Ok((json, gz.len() as u64))
         })
         .collect::<Result<Vec<(String, u64)>>>()?;
     stats.doc_file_bytes = doc_files.iter().map(|(_, gz)| gz).sum();
     stats.docs_ms = docs_started.elapsed().as_millis() as u64;
     let engine_started = std::time::Instant::now();
-    written += 2 * addresses.len();
+    written += addresses.len();
 
     // Engine and worker, under the hash of their content.
     let engine_hash = ENGINE_SHA256.get(..16).unwrap_or("0");

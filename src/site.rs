@@ -488,13 +488,9 @@ fn write_site(
     // The search index first: pages link to its content-hashed files.
     let search_docs = search_documents(&renderer, &kits, &analysis.remote, &config.language);
     let search_labels = crate::search_assets::labels(&renderer, &search_docs);
-    let search = crate::search_assets::write_with(
-        staging.path(),
-        &search_docs,
-        &search_labels,
-        offline,
-    )
-        .context("writing the search index")?;
+    let search =
+        crate::search_assets::write_with(staging.path(), &search_docs, &search_labels, offline)
+            .context("writing the search index")?;
     renderer.set_search(&search);
 
     let style_css = theme.file("static/style.css").unwrap_or_default();

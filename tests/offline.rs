@@ -110,12 +110,21 @@ fn only_offline_builds_carry_the_search_bundle() {
         if offline {
             assert_eq!(bundles.len(), 1, "{bundles:?}");
             let bundle = read(out.join("search").join(&bundles[0]));
-            assert!(bundle.contains("function createSearchEngine"), "the engine's code");
-            assert!(bundle.contains("self.malletteOfflineSearch = {\"manifest\":{"), "its data");
+            assert!(
+                bundle.contains("function createSearchEngine"),
+                "the engine's code"
+            );
+            assert!(
+                bundle.contains("self.malletteOfflineSearch = {\"manifest\":{"),
+                "its data"
+            );
             assert!(home.contains(&format!("data-offline=\"search/{}\"", bundles[0])));
         } else {
             assert!(bundles.is_empty(), "{bundles:?}");
-            assert!(!home.contains("data-offline"), "a web build names no bundle");
+            assert!(
+                !home.contains("data-offline"),
+                "a web build names no bundle"
+            );
         }
     }
 }

@@ -118,7 +118,10 @@ fn run_browser_script(script: &str, arg: &str) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
-    assert!(output.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
     assert!(
         stdout.contains(" passed, 0 failed"),
         "{script} printed no result line:\n{stdout}\n{stderr}"

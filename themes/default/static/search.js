@@ -13,8 +13,9 @@
   var script = document.currentScript;
   var manifestUrl = script && script.getAttribute("data-manifest");
   var offlineUrl = location.protocol === "file:" && script.getAttribute("data-offline");
-  if (!manifestUrl || !window.WebAssembly) return;
-  if (offlineUrl ? typeof DecompressionStream !== "function" : !window.Worker || !window.fetch) return;
+  // Search files are gzipped: the browser inflates them (DecompressionStream).
+  if (!manifestUrl || !window.WebAssembly || typeof DecompressionStream !== "function") return;
+  if (!offlineUrl && (!window.Worker || !window.fetch)) return;
   manifestUrl = new URL(manifestUrl, document.baseURI).href;
   // Where the site's root is: result URLs are site paths (`/kits/…/`); from disk they become
   // relative file paths to the page's index.html.
