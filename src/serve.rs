@@ -3,20 +3,31 @@
 //! The site is built (drafts included, at `/`) into a private temporary folder with the same
 //! atomic build as `mallette build`, so a change with errors never replaces the last good site:
 //! the errors are printed in the terminal and sent to open pages, which show them in an overlay
-//! until they are fixed. Pages learn about rebuilds through Server-Sent Events on
-//! `/__mallette/events`; a small script (`/__mallette/live.js`, same origin, so the pages' CSP
-//! allows it) is added to every HTML page served.
+//! until they are fixed. Pages learn about rebuilds through a WebSocket on `/__mallette/ws`,
+//! opened by a small script (`/__mallette/live.js`, same origin, so the pages' CSP allows it)
+//! added to every HTML page served. The same events are also sent as Server-Sent Events on
+//! `/__mallette/events`, for scripts and `curl`.
+//!
+//! Why a WebSocket for pages: a browser opens at most 6 HTTP/1.1 connections to one host, and an
+//! event stream holds one for as long as its tab is open: the seventh tab would never load.
+//! WebSockets do not count against that limit. Why axum (tokio): every open tab holds a
+//! connection; a thread-per-connection server with a small pool (tiny_http, used before) left a
+//! page's own requests unanswered while those held its threads.
 
-use std::io::Write as _;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use notify::{RecursiveMode, Watcher as _};
-use tiny_http::{Header, Response, Server};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::diagnostics::Lang;
 use crate::live::{LiveSite, Update};
@@ -34,7 +45,7 @@ enum Event {
 /// Subscribers to the event stream, and the last error (for pages opened while it stands).
 #[derive(Default)]
 struct Hub {
-    clients: Vec<Sender<Event>>,
+    clients: Vec<UnboundedSender<Event>>,
     last_error: Option<String>,
 }
 
@@ -78,9 +89,15 @@ pub fn run(options: ServeOptions) -> Result<()> {
         std::fs::write(out.join("index.html"), "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>mallette</title></head><body><main><h1>mallette serve</h1><p>Le site n'a pas encore pu être construit : corrigez les erreurs affichées dans le terminal.</p></main></body></html>")?;
     }
 
-    let server = Server::http(("127.0.0.1", options.port))
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the HTTP server")?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", options.port)))
         .map_err(|e| anyhow::anyhow!("cannot listen: {e}"))?;
-    let address: SocketAddr = server.server_addr().to_ip().context("server address")?;
+    let address: SocketAddr = listener.local_addr().context("server address")?;
     let url = format!("http://{address}/");
     // One line a script can read: tests and the benchmark wait for it.
     println!("Serving {} on {url}", options.root.display());
@@ -102,16 +119,22 @@ pub fn run(options: ServeOptions) -> Result<()> {
         std::thread::spawn(move || watch_loop(rx, build_options, live, hub));
     }
 
-    let server = Arc::new(server);
-    loop {
-        let request = match server.recv() {
-            Ok(request) => request,
-            Err(_) => continue,
-        };
-        let hub = hub.clone();
-        let out = out.clone();
-        std::thread::spawn(move || handle(request, &out, &hub));
-    }
+    let app = axum::Router::new()
+        .route("/__mallette/events", axum::routing::get(events))
+        .route("/__mallette/ws", axum::routing::get(websocket))
+        .route("/__mallette/live.js", axum::routing::get(live_js))
+        .fallback(file)
+        .with_state(Arc::new(Served { out, hub }));
+    runtime
+        .block_on(async { axum::serve(listener, app).await })
+        .context("serving")?;
+    Ok(())
+}
+
+/// What request handlers share: the site folder and the event hub.
+struct Served {
+    out: PathBuf,
+    hub: Arc<Mutex<Hub>>,
 }
 
 /// Only changes count: the build itself opens and reads every file, and inotify reports those
@@ -245,82 +268,109 @@ fn rebuild(
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// The event stream of one page: the standing error first (a page opened while the content has
+/// errors shows them at once), then every rebuild. A comment every 15 s detects closed pages.
+async fn events(
+    State(served): State<Arc<Served>>,
+) -> Sse<impl futures_util::Stream<Item = Result<sse::Event, Infallible>>> {
+    let (tx, rx) = unbounded_channel();
+    let initial = {
+        let mut hub = served.hub.lock().unwrap();
+        hub.clients.push(tx);
+        hub.last_error.clone().map(Event::Error)
+    };
+    let later = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|event| (event, rx))
+    });
+    let stream = futures_util::StreamExt::map(
+        futures_util::StreamExt::chain(futures_util::stream::iter(initial), later),
+        |event| Ok(sse_event(&event)),
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-fn handle(request: tiny_http::Request, out: &Path, hub: &Arc<Mutex<Hub>>) {
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if url == "/__mallette/events" {
-        let (tx, rx) = mpsc::channel();
+/// The events of one page, over a WebSocket: text messages `reload`, or `error` + a newline + the
+/// diagnostics. What the page sends is read only to notice it has gone.
+async fn websocket(
+    State(served): State<Arc<Served>>,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    upgrade.on_upgrade(move |mut socket| async move {
+        use axum::extract::ws::Message;
+        let (tx, mut rx) = unbounded_channel();
         let initial = {
-            let mut hub = hub.lock().unwrap();
+            let mut hub = served.hub.lock().unwrap();
             hub.clients.push(tx);
             hub.last_error.clone()
         };
-        // tiny_http buffers chunked bodies; events must reach the page at once, so write the
-        // response on the raw connection and flush after each event.
-        let mut writer = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-        if writer
-            .write_all(head.as_bytes())
-            .and_then(|_| writer.flush())
-            .is_err()
-        {
-            return;
-        }
         if let Some(text) = initial {
-            if writer
-                .write_all(&encode(&Event::Error(text)))
-                .and_then(|_| writer.flush())
+            if socket
+                .send(Message::Text(ws_text(&Event::Error(text)).into()))
+                .await
                 .is_err()
             {
                 return;
             }
         }
         loop {
-            // A comment every 15 s detects closed connections (the write fails, the thread ends).
-            let bytes = match rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(event) => encode(&event),
-                Err(mpsc::RecvTimeoutError::Timeout) => b": keep-alive\n\n".to_vec(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            };
-            if writer
-                .write_all(&bytes)
-                .and_then(|_| writer.flush())
-                .is_err()
-            {
-                return;
+            tokio::select! {
+                event = rx.recv() => {
+                    let Some(event) = event else { return };
+                    if socket.send(Message::Text(ws_text(&event).into())).await.is_err() {
+                        return;
+                    }
+                }
+                incoming = socket.recv() => {
+                    if !matches!(incoming, Some(Ok(_))) {
+                        return;
+                    }
+                }
             }
         }
+    })
+}
+
+fn ws_text(event: &Event) -> String {
+    match event {
+        Event::Reload => "reload".into(),
+        Event::Error(text) => format!("error\n{text}"),
     }
-    if url == "/__mallette/live.js" {
-        let response = Response::from_string(LIVE_JS)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(response);
-        return;
-    }
-    let (status, path) = match resolve(out, &url) {
-        Some(path) => (200, path),
-        None => (404, out.join("404.html")),
+}
+
+async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+/// A file of the built site (`404.html` for what does not exist), HTML pages with the live
+/// script added.
+async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
+    let (status, path) = match resolve(&served.out, uri.path()) {
+        Some(path) => (StatusCode::OK, path),
+        None => (StatusCode::NOT_FOUND, served.out.join("404.html")),
     };
-    let bytes = std::fs::read(&path).unwrap_or_default();
+    let bytes = tokio::fs::read(&path).await.unwrap_or_default();
     let content_type = content_type(&path);
     let body = if content_type.starts_with("text/html") {
         inject_live_script(bytes)
     } else {
         bytes
     };
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The file for a URL path, refusing anything that would leave the site folder.
@@ -374,13 +424,10 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// One Server-Sent Events message.
-fn encode(event: &Event) -> Vec<u8> {
+/// One Server-Sent Events message (`event: reload` or `event: error` with the diagnostics).
+fn sse_event(event: &Event) -> sse::Event {
     match event {
-        Event::Reload => b"event: reload\ndata: reload\n\n".to_vec(),
-        Event::Error(text) => {
-            let data: String = text.lines().map(|l| format!("data: {l}\n")).collect();
-            format!("event: error\n{data}\n").into_bytes()
-        }
+        Event::Reload => sse::Event::default().event("reload").data("reload"),
+        Event::Error(text) => sse::Event::default().event("error").data(text.trim_end()),
     }
 }

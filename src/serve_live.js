@@ -1,4 +1,6 @@
 // Live reload for `mallette serve`: reload on rebuild, show content errors in an overlay.
+// Events come over a WebSocket (/__mallette/ws): messages "reload", or "error\n" + diagnostics.
+// When the server goes away (restarted), the page retries and reloads once it is back.
 (function () {
   "use strict";
   var overlay = null;
@@ -24,9 +26,21 @@
     overlay.appendChild(title);
     overlay.appendChild(pre);
   }
-  var source = new EventSource("/__mallette/events");
-  source.addEventListener("reload", function () { window.location.reload(); });
-  source.addEventListener("error", function (event) {
-    if (event && typeof event.data === "string") { showError(event.data); }
-  });
+  var lost = false;
+  function connect() {
+    var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__mallette/ws");
+    socket.onopen = function () {
+      if (lost) window.location.reload();
+    };
+    socket.onmessage = function (event) {
+      var text = String(event.data);
+      if (text === "reload") window.location.reload();
+      else if (text.indexOf("error\n") === 0) showError(text.slice(6));
+    };
+    socket.onclose = function () {
+      lost = true;
+      setTimeout(connect, 1000);
+    };
+  }
+  connect();
 })();

@@ -11,7 +11,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const SUB_PATH: &str = "/reseau/wiki/";
 
@@ -89,48 +88,9 @@ fn serve(dir: PathBuf) -> String {
     format!("http://127.0.0.1:{port}{SUB_PATH}")
 }
 
-/// The browser scripts' folder and Chromium's path; fails with the command to run when either is
-/// missing.
-fn browser() -> (PathBuf, String) {
-    let browser_dir = root().join("tests/browser");
-    assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Node.js \
-         20+), and `apt-get install -y chromium` for the browser"
-    );
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "{chromium} is missing: run `apt-get install -y chromium` (or set CHROMIUM)"
-    );
-    (browser_dir, chromium)
-}
-
-/// Run `script` with `arg`; assert every step passed.
-fn run_browser_script(script: &str, arg: &str) {
-    let (browser_dir, chromium) = browser();
-    let output = Command::new("node")
-        .arg(browser_dir.join(script))
-        .arg(arg)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("running node: is Node.js installed? (apt-get install -y nodejs)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains(" passed, 0 failed"),
-        "{script} printed no result line:\n{stdout}\n{stderr}"
-    );
-}
-
 #[test]
 fn search_ui_in_headless_chromium() {
-    browser();
+    common::browser_prerequisites();
 
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
@@ -145,12 +105,12 @@ fn search_ui_in_headless_chromium() {
     ]));
     assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
     let base = serve(site);
-    run_browser_script("search.mjs", &base);
+    common::run_browser_script("search.mjs", &[&base]);
 }
 
 #[test]
 fn offline_build_opened_from_disk_finds_kits_by_search() {
-    browser();
+    common::browser_prerequisites();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let run = common::run(common::mallette().args([
@@ -162,5 +122,5 @@ fn offline_build_opened_from_disk_finds_kits_by_search() {
         site.to_str().unwrap(),
     ]));
     assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
-    run_browser_script("offline.mjs", site.to_str().unwrap());
+    common::run_browser_script("offline.mjs", &[site.to_str().unwrap()]);
 }

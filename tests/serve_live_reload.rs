@@ -136,7 +136,7 @@ fn editing_a_kit_reloads_pages_errors_keep_the_last_good_site_and_a_fix_recovers
     );
     assert!(get(&server.address, "/__mallette/live.js")
         .1
-        .contains("EventSource"));
+        .contains("/__mallette/ws"));
 
     // 1. An edit: a reload event, then the new HTML.
     let rx = events(&server.address);
@@ -203,4 +203,24 @@ fn drafts_are_served_with_a_banner_and_paths_cannot_escape_the_site() {
     let (status, body) = get(&server.address, "/nothing-here/");
     assert_eq!(status, 404);
     assert!(body.contains("<h1"), "the site's own 404 page");
+}
+
+/// In Debian's headless Chromium (`tests/browser/live-reload.mjs`): eight tabs all load and
+/// connect, a saved edit reloads the open pages with the new text, an error shows an overlay with
+/// file and line over the last good page, the fix removes it.
+#[test]
+fn open_tabs_reload_on_save_and_show_errors_in_a_real_browser() {
+    let instance = copy_site("valid");
+    let kit = instance.path().join("content/kits/vie-privee/traceurs.md");
+    let server = start(instance.path());
+    let base = format!("http://{}/", server.address);
+    let result = std::panic::catch_unwind(|| {
+        run_browser_script(
+            "live-reload.mjs",
+            &[&base, "/kits/traceurs/", kit.to_str().unwrap()],
+        )
+    });
+    if result.is_err() {
+        panic!("server log:\n{}", server.log());
+    }
 }

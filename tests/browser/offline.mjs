@@ -8,7 +8,7 @@
 // any failure. Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM): never downloads a browser.
 import { existsSync } from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { check, finish, launch } from './lib.mjs';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -16,17 +16,6 @@ if (!dir) {
   process.exit(2);
 }
 const root = pathToFileURL(dir.endsWith('/') ? dir : dir + '/').href;
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  return ok;
-}
 
 // A link of the built site leads to a file on disk.
 function onDisk(href) {
@@ -34,7 +23,7 @@ function onDisk(href) {
   return existsSync(fileURLToPath(href.split(/[?#]/)[0]));
 }
 
-const browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const problems = [];
@@ -106,5 +95,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -5,23 +5,12 @@
 //
 // Prints one line per step ("ok …" / "FAIL …") and a closing "N passed, N failed" line; exits 1 on
 // any failure. Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM): never downloads a browser.
-import { chromium } from 'playwright-core';
+import { check, finish, launch } from './lib.mjs';
 
 const base = process.argv[2];
 if (!base) {
   console.error('usage: node search.mjs BASE_URL');
   process.exit(2);
-}
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  return ok;
 }
 
 const url = (path) => new URL(path, base).href;
@@ -46,7 +35,7 @@ async function settled(page) {
 }
 const searchFiles = /\/search\/(engine|worker|manifest|i\/)/;
 
-const browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
+const browser = await launch();
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -173,5 +162,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -99,3 +99,40 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Fails, with the commands to run, when the browser tests cannot run: `tests/browser`'s
+/// node_modules or Chromium is missing. Browser tests never pass silently.
+pub fn browser_prerequisites() {
+    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Node.js \
+         20+), and `apt-get install -y chromium` for the browser"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: run `apt-get install -y chromium` (or set CHROMIUM)"
+    );
+}
+
+/// Run `tests/browser/<script>` with `args` in Node.js; assert every step it reports passed.
+pub fn run_browser_script(script: &str, args: &[&str]) {
+    browser_prerequisites();
+    let output = Command::new("node")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser")
+                .join(script),
+        )
+        .args(args)
+        .output()
+        .expect("running node: is Node.js installed? (apt-get install -y nodejs)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success() && stdout.contains(" passed, 0 failed"),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
+}
