@@ -121,7 +121,7 @@ pub type Labels = BTreeMap<String, Vec<(String, String)>>;
 /// Write the search index and the browser's search files into the site folder `site_dir`, with
 /// filter values labelled by their slugs.
 pub fn write(site_dir: &Path, docs: &[SearchDoc]) -> Result<SearchAssets> {
-    write_with(site_dir, docs, &Labels::new(), false)
+    write_with(site_dir, docs.iter().cloned(), &Labels::new(), false)
 }
 
 /// The labels of every filter value found in `docs`, and of the filter fields, as the site shows
@@ -190,7 +190,7 @@ fn doc_values<'a>(doc: &'a SearchDoc, field: &str) -> Vec<&'a str> {
 /// and ships the index whole.
 pub fn write_with(
     site_dir: &Path,
-    docs: &[SearchDoc],
+    docs: impl IntoIterator<Item = SearchDoc>,
     labels: &Labels,
     offline: bool,
 ) -> Result<SearchAssets> {
@@ -205,7 +205,6 @@ pub fn write_with(
     let search_dir = site_dir.join("search");
     let mut written = plan.files.len();
     let mut stats = SearchStats {
-        docs: docs.len(),
         index_bytes: plan.files.iter().map(|f| f.bytes.len() as u64).sum(),
         ..SearchStats::default()
     };
@@ -257,6 +256,7 @@ pub fn write_with(
     // One small file per document: what a result shows, and the excerpt snippets come from.
     let searcher = mallette_search::open_index(&index_dir)?;
     let addresses = searcher.doc_addresses();
+    stats.docs = addresses.len();
     let docs_started = std::time::Instant::now();
     let doc_files = addresses
         .par_iter()

@@ -486,11 +486,19 @@ fn write_site(
     let kits = pages::kit_entries(analysis);
 
     // The search index first: pages link to its content-hashed files.
-    let search_docs = search_documents(&renderer, &kits, &analysis.remote, &config.language);
-    let search_labels = crate::search_assets::labels(&renderer, &search_docs);
-    let search =
-        crate::search_assets::write_with(staging.path(), &search_docs, &search_labels, offline)
-            .context("writing the search index")?;
+    // Documents are made one at a time as the index takes them (their text is the bulk of a
+    // large build's memory); the filter labels only need their metadata.
+    let metadata: Vec<_> =
+        search_documents(&renderer, &kits, &analysis.remote, &config.language, false).collect();
+    let search_labels = crate::search_assets::labels(&renderer, &metadata);
+    drop(metadata);
+    let search = crate::search_assets::write_with(
+        staging.path(),
+        search_documents(&renderer, &kits, &analysis.remote, &config.language, true),
+        &search_labels,
+        offline,
+    )
+    .context("writing the search index")?;
     renderer.set_search(&search);
 
     let style_css = theme.file("static/style.css").unwrap_or_default();
@@ -540,12 +548,13 @@ fn write_site(
 
 /// What the search index holds: listed kits, kits in another language than the site's, and the
 /// kits of federated instances.
-fn search_documents(
-    renderer: &Renderer,
-    kits: &[pages::KitEntry],
-    remote: &[RemoteKit],
-    site_language: &str,
-) -> Vec<mallette_search::SearchDoc> {
+fn search_documents<'a>(
+    renderer: &'a Renderer,
+    kits: &'a [pages::KitEntry],
+    remote: &'a [RemoteKit],
+    site_language: &'a str,
+    with_body: bool,
+) -> impl Iterator<Item = mallette_search::SearchDoc> + 'a {
     let doc = |slug: &str, url: String, kit: &KitMeta, body: String| mallette_search::SearchDoc {
         slug: slug.to_string(),
         url,
@@ -562,27 +571,29 @@ fn search_documents(
         accessibility: kit.accessibility.clone(),
         duration_minutes: kit.duration_minutes,
     };
-    let mut docs: Vec<mallette_search::SearchDoc> = kits
+    let local = kits
         .iter()
-        .filter(|k| k.listed || k.kit.language != site_language)
-        .map(|k| {
+        .filter(move |k| k.listed || k.kit.language != site_language)
+        .map(move |k| {
             doc(
                 &k.doc.slug,
                 renderer.url(&k.doc.url_path),
                 k.kit,
-                k.body.text.clone(),
+                if with_body {
+                    k.body.text.clone()
+                } else {
+                    String::new()
+                },
             )
-        })
-        .collect();
-    docs.extend(remote.iter().map(|r| {
+        });
+    local.chain(remote.iter().map(move |r| {
         doc(
             &crate::validate::slugify(&r.meta.title),
             r.url.clone(),
             &r.meta,
             String::new(),
         )
-    }));
-    docs
+    }))
 }
 
 /// `feed.xml`, `catalog.json` and `sitemap.xml`. Returns files written.

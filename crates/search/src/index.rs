@@ -1,24 +1,35 @@
 //! The native index writer (feature `native`).
 
+use std::borrow::Borrow;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use tantivy::indexer::NoMergePolicy;
+use tantivy::directory::MmapDirectory;
+use tantivy::indexer::SingleSegmentIndexWriter;
 use tantivy::store::Compressor;
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Index, IndexSettings, TantivyDocument};
 
 use crate::analysis::{self, Family};
 use crate::schema::{self, Fields, EXCERPT_BYTES};
 use crate::SearchDoc;
 
-/// Memory budget of the single indexing thread. Small instances fit in one segment; larger ones
-/// are merged into one at the end.
+/// Memory budget of the segment writer's arenas (the index is written as one segment, in memory
+/// until it is finalised).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Writes a complete index of `docs` into `dir` (created if missing). A directory that already
 /// holds a tantivy index (`meta.json`) is emptied first; any other non-empty directory is refused.
-/// The result is a single merged segment, doc store compressed with LZ4.
-pub fn write_index(docs: &[SearchDoc], dir: &Path) -> Result<()> {
+/// The result is a single segment, doc store compressed with LZ4.
+///
+/// Documents are indexed one by one on the calling thread, as `docs` yields them, with tantivy's
+/// single-segment writer: a caller that builds them lazily never holds them all. (tantivy's usual
+/// `IndexWriter` queues up to 10,000 documents for its indexing threads — about 20 KB each here,
+/// 200 MB at 10,000 kits — and writes several segments that then have to be merged.)
+pub fn write_index<D: Borrow<SearchDoc>>(
+    docs: impl IntoIterator<Item = D>,
+    dir: &Path,
+) -> Result<()> {
     prepare_dir(dir)?;
     let schema = schema::build_schema();
     let fields = Fields::resolve(&schema)?;
@@ -26,36 +37,23 @@ pub fn write_index(docs: &[SearchDoc], dir: &Path) -> Result<()> {
         docstore_compression: Compressor::Lz4,
         ..IndexSettings::default()
     };
-    let index = Index::builder()
+    let tokenizers = TokenizerManager::default();
+    analysis::register_analyzers(&tokenizers);
+    let directory = MmapDirectory::open(dir)
+        .with_context(|| format!("opening search index folder {}", dir.display()))?;
+    let mut writer: SingleSegmentIndexWriter = Index::builder()
         .schema(schema)
         .settings(settings)
-        .create_in_dir(dir)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(directory, WRITER_MEMORY)
         .with_context(|| format!("creating search index in {}", dir.display()))?;
-    analysis::register_analyzers(index.tokenizers());
-
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(1, WRITER_MEMORY)
-        .context("opening search index writer")?;
-    writer.set_merge_policy(Box::new(NoMergePolicy));
     for doc in docs {
+        let doc = doc.borrow();
         writer
             .add_document(to_document(&fields, doc))
             .with_context(|| format!("indexing `{}`", doc.slug))?;
     }
-    writer.commit().context("committing search index")?;
-
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer
-            .merge(&segments)
-            .wait()
-            .context("merging search index segments")?;
-    }
-    writer
-        .garbage_collect_files()
-        .wait()
-        .context("cleaning search index files")?;
-    writer.wait_merging_threads()?;
+    let index = writer.finalize().context("committing search index")?;
     drop(index);
     // The (empty) lock files are of no use to readers: keep them out of the published site.
     for lock in [".tantivy-writer.lock", ".tantivy-meta.lock"] {
