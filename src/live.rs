@@ -8,11 +8,15 @@
 //! a vocabulary, mallette.toml — asks for a full (atomic) build, which re-renders everything that
 //! may use it.
 //!
-//! The search index is rebuilt by full builds only: a body edit shows at once on the page, and the
-//! dev server's search catches up at the next full build (the edited text is still found by its
-//! title and summary, which a body edit does not change).
+//! The search index follows in the background: after an edit applied in place, a [`SearchJob`]
+//! re-indexes the whole instance into a folder of its own (without holding up the page's reload),
+//! then moves the new index chunks into the served site and rewrites the manifest pages name, in
+//! place (the dev server sends every file with `Cache-Control: no-store`, so the next search reads
+//! it). A newer edit or a full build makes a job that has not finished yet give up.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use anyhow::Context as _;
 
@@ -21,7 +25,7 @@ use crate::links::SiteLinks;
 use crate::markdown;
 use crate::model::Meta;
 use crate::pages;
-use crate::search_assets::SearchAssets;
+use crate::search_assets::{Labels, SearchAssets};
 use crate::site::{self, Analysis, BuildOptions, Failure, Report};
 use crate::theme::Theme;
 
@@ -182,6 +186,19 @@ impl LiveSite {
         Ok(Update::Pages(written))
     }
 
+    /// Re-indexing the instance as it now is, to run off the watcher thread ([`SearchJob::run`]).
+    pub fn search_job(&self, generation: u64) -> anyhow::Result<SearchJob> {
+        let renderer = site::renderer(&self.analysis, &self.theme)?;
+        let (docs, labels) = site::search_input(&self.analysis, &renderer);
+        Ok(SearchJob {
+            out: self.options.out.clone(),
+            manifest: self.search.manifest.clone(),
+            docs,
+            labels,
+            generation,
+        })
+    }
+
     fn content_failure(
         &self,
         diagnostics: Vec<Diagnostic>,
@@ -229,4 +246,57 @@ fn write_in_place(out: &Path, file: &str, bytes: &[u8]) -> anyhow::Result<()> {
         .persist(&target)
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(())
+}
+
+/// A search index to rebuild for the served site, made by [`LiveSite::search_job`].
+pub struct SearchJob {
+    out: PathBuf,
+    /// The manifest the served pages name (site-relative).
+    manifest: String,
+    docs: Vec<mallette_search::SearchDoc>,
+    labels: Labels,
+    /// The watcher's count of rebuilds when the job was made.
+    generation: u64,
+}
+
+impl SearchJob {
+    /// Write the index beside the served site, then — under `lock`, and only if `latest` is still
+    /// this job's generation — move its chunks in and rewrite the pages' manifest. Returns whether
+    /// the served site now searches the new index. The watcher holds `lock` while it rebuilds, so
+    /// a job never writes into a site being replaced.
+    pub fn run(self, latest: &AtomicU64, lock: &Mutex<()>) -> anyhow::Result<bool> {
+        let parent = self.out.parent().context("served folder")?;
+        let work = parent.join(format!("search-job-{}", self.generation));
+        let _ = std::fs::remove_dir_all(&work);
+        let result = self.write_and_swap(&work, latest, lock);
+        let _ = std::fs::remove_dir_all(&work);
+        result
+    }
+
+    fn write_and_swap(
+        &self,
+        work: &Path,
+        latest: &AtomicU64,
+        lock: &Mutex<()>,
+    ) -> anyhow::Result<bool> {
+        let assets =
+            crate::search_assets::write_with(work, self.docs.iter().cloned(), &self.labels, false)?;
+        let manifest = std::fs::read(work.join(&assets.manifest))?;
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if latest.load(Ordering::SeqCst) != self.generation {
+            return Ok(false);
+        }
+        // Index chunks live in folders named by their content's hash: move in the new ones.
+        let chunks = self.out.join("search/i");
+        for entry in std::fs::read_dir(work.join("search/i"))? {
+            let entry = entry?;
+            let target = chunks.join(entry.file_name());
+            if !target.exists() {
+                std::fs::rename(entry.path(), &target)
+                    .with_context(|| format!("moving {}", target.display()))?;
+            }
+        }
+        write_in_place(&self.out, &self.manifest, &manifest)?;
+        Ok(true)
+    }
 }

@@ -17,6 +17,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -161,6 +162,8 @@ fn watch_loop(
 ) {
     const DEBOUNCE: Duration = Duration::from_millis(20);
     let mut changed: Vec<PathBuf> = Vec::new();
+    let generation_counter = Arc::new(AtomicU64::new(0));
+    let search_lock = Arc::new(Mutex::new(()));
     while let Ok(event) = rx.recv() {
         if !is_change(&event) {
             continue;
@@ -171,9 +174,47 @@ fn watch_loop(
                 collect_paths(&more, &mut changed);
             }
         }
-        rebuild(&options, &mut live, &changed, &hub, false);
+        // Rebuilds hold the search lock: a background re-index never writes into a site being
+        // replaced, and the new generation makes any unfinished one give up.
+        let generation = generation_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let in_place = {
+            let _guard = search_lock.lock().unwrap_or_else(|e| e.into_inner());
+            rebuild(&options, &mut live, &changed, &hub, false)
+        };
+        if in_place {
+            reindex(live.as_ref(), generation, &generation_counter, &search_lock);
+        }
         changed.clear();
     }
+}
+
+/// After edits applied in place, bring the search index up to date off the watcher thread.
+fn reindex(
+    live: Option<&LiveSite>,
+    generation: u64,
+    latest: &Arc<AtomicU64>,
+    lock: &Arc<Mutex<()>>,
+) {
+    let Some(site) = live else { return };
+    let job = match site.search_job(generation) {
+        Ok(job) => job,
+        Err(error) => {
+            eprintln!("search: {error:#}");
+            return;
+        }
+    };
+    let (latest, lock) = (latest.clone(), lock.clone());
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        match job.run(&latest, &lock) {
+            Ok(true) => eprintln!(
+                "Index de recherche à jour / search index updated ({} ms)",
+                started.elapsed().as_millis()
+            ),
+            Ok(false) => {} // a newer rebuild took over
+            Err(error) => eprintln!("search: {error:#}"),
+        }
+    });
 }
 
 /// Paths of a change event; an error (lost events) is recorded as "everything".
@@ -197,8 +238,9 @@ fn rebuild(
     changed: &[PathBuf],
     hub: &Arc<Mutex<Hub>>,
     first: bool,
-) {
+) -> bool {
     let started = Instant::now();
+    let mut in_place = false;
     let incremental = match live.as_mut() {
         Some(site) if !changed.is_empty() => site.update(changed),
         _ => Ok(Update::NeedsFullBuild),
@@ -216,6 +258,7 @@ fn rebuild(
                 pages.join(", "),
                 started.elapsed().as_millis()
             );
+            in_place = true;
             Ok(())
         }
         Ok(Update::NeedsFullBuild) => match LiveSite::build(options.clone()) {
@@ -266,6 +309,7 @@ fn rebuild(
             hub.lock().unwrap().broadcast(Event::Error(text));
         }
     }
+    in_place
 }
 
 /// The event stream of one page: the standing error first (a page opened while the content has

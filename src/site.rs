@@ -474,6 +474,23 @@ pub fn renderer<'a>(analysis: &'a Analysis, theme: &Theme) -> Result<Renderer<'a
     )
 }
 
+/// The search documents (with their text) and filter labels of an analysed instance, all at once:
+/// what `mallette serve` re-indexes after an edit applied in place.
+pub fn search_input(
+    analysis: &Analysis,
+    renderer: &Renderer,
+) -> (
+    Vec<mallette_search::SearchDoc>,
+    crate::search_assets::Labels,
+) {
+    let kits = pages::kit_entries(analysis);
+    let language = &analysis.config.language;
+    let docs: Vec<_> =
+        search_documents(renderer, &kits, &analysis.remote, language, true).collect();
+    let labels = crate::search_assets::labels(renderer, &docs);
+    (docs, labels)
+}
+
 /// Render every page, write the search index, copy assets and attachments. Returns files written.
 fn write_site(
     analysis: &Analysis,

@@ -5,7 +5,8 @@
 //
 // A contributor keeps several tabs open: every tab must load (live reload must not use up the
 // browser's connections to the server); an edit of the kit reloads its open page with the new text;
-// an error shows an overlay with file and line over the last good page; the fix removes it.
+// the dev server's search finds the new text soon after; an error shows an overlay with file and
+// line over the last good page; the fix removes it.
 // Prints one line per step ("ok …" / "FAIL …") and "N passed, N failed"; exits 1 on any failure.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { check, finish, launch } from './lib.mjs';
@@ -40,7 +41,9 @@ try {
   const original = await page.locator('main').textContent();
 
   // 2. An edit of the kit reloads the open page with the new text.
-  const token = `Texte modifié en direct ${Date.now()}`;
+  // A word no kit holds, to find the edit by search.
+  const word = `zorglubisme${Date.now() % 100000}`;
+  const token = `Texte modifié en direct : ${word}.`;
   let reloaded = page.waitForEvent('load', { timeout: 20000 }).then(() => true, () => false);
   edit(/\n*$/, `\n\n${token}\n`);
   check(await reloaded, 'saving the kit reloads its open page');
@@ -50,7 +53,25 @@ try {
   await last.waitForFunction((t) => document.body.textContent.includes(t), token, { timeout: 20000 }).catch(() => null);
   check((await last.locator('main').textContent()).includes(token), 'the eighth tab reloaded too');
 
-  // 3. A front-matter error: an overlay names the file and line; the last good page stays under it.
+  // 3. Search catches up in the background: typing the new word finds the kit.
+  let found = false;
+  const deadline = Date.now() + 30000;
+  while (!found && Date.now() < deadline) {
+    await last.goto(url, { waitUntil: 'load' });
+    await last.fill('#site-search-q', word);
+    found = await last
+      .waitForFunction(() => {
+        const status = document.querySelector('.search-popover .search-status');
+        const hits = document.querySelectorAll('.search-popover .search-hit a');
+        return hits.length > 0 ? [...hits].map((a) => a.getAttribute('href')) : status && /0|aucun|no /i.test(status.textContent) ? [] : false;
+      }, null, { timeout: 10000 })
+      .then((h) => h.jsonValue())
+      .then((hrefs) => hrefs.some((href) => href.includes(new URL(url).pathname)), () => false);
+    if (!found) await last.waitForTimeout(500);
+  }
+  check(found, `searching "${word}" finds the edited kit`);
+
+  // 4. A front-matter error: an overlay names the file and line; the last good page stays under it.
   edit(/^level: .*$/m, 'level: debutnt');
   const overlay = page.locator('#mallette-error-overlay');
   await overlay.waitFor({ state: 'visible', timeout: 20000 }).catch(() => null);
@@ -58,7 +79,7 @@ try {
   check(/\.md:\d+:\d+/.test(text) && text.includes('debutnt'), `an error overlay names the file, line and value (${text.split('\n')[1] || text.slice(0, 80)})`);
   check((await page.locator('main').textContent()).includes(token), 'the last good page stays underneath');
 
-  // 4. The fix: the page reloads without the overlay.
+  // 5. The fix: the page reloads without the overlay.
   reloaded = page.waitForEvent('load', { timeout: 20000 }).then(() => true, () => false);
   edit(/^level: debutnt$/m, 'level: avance');
   check(await reloaded, 'fixing the error reloads the page');
