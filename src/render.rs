@@ -406,6 +406,7 @@ impl<'a> Renderer<'a> {
                 "manifest_url": format!("{}{}", self.base, search.manifest),
                 "script_url": format!("{}{}", self.base, search.script),
                 "offline_url": search.offline_bundle.as_ref().map(|b| format!("{}{b}", self.base)),
+                "filters": search.filters,
             }),
         );
     }

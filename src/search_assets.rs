@@ -85,9 +85,82 @@ pub struct SearchAssets {
     pub script: String,
     /// `search/offline.<hash>.js`, written by offline builds.
     pub offline_bundle: Option<String>,
+    /// The filters the search page offers before any query, in its order: drawn into the page at
+    /// build time so that the page does not move when the script takes them over.
+    pub filters: Vec<FilterGroup>,
     pub files_written: usize,
     /// Sizes, for `mallette build` reports and benchmarks.
     pub stats: SearchStats,
+}
+
+/// One filter field of the search page and its values (those of at least one document).
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterGroup {
+    pub field: String,
+    /// The field's name, for taxonomies (the template names `duration` and `language` itself).
+    pub name: String,
+    /// Open at first (as `static/search.js` draws them).
+    pub open: bool,
+    /// `(value, label, count)` over the whole site.
+    pub values: Vec<(String, String, u64)>,
+}
+
+/// The order and first state of the search page's filters: the same as `static/search.js`.
+const FILTER_FIELDS: [&str; 9] = [
+    "themes",
+    "audiences",
+    "level",
+    "duration",
+    "formats",
+    "materials",
+    "competences",
+    "accessibility",
+    "language",
+];
+const OPEN_FILTERS: [&str; 4] = ["themes", "audiences", "level", "duration"];
+const DURATIONS: [&str; 4] = ["lt30", "30-60", "60-120", "gt120"];
+
+fn filter_groups(
+    labels: &Labels,
+    counts: &BTreeMap<String, BTreeMap<String, u64>>,
+) -> Vec<FilterGroup> {
+    let empty = BTreeMap::new();
+    FILTER_FIELDS
+        .iter()
+        .filter_map(|&field| {
+            let counts = counts.get(field).unwrap_or(&empty);
+            let values: Vec<(String, String, u64)> = if field == "duration" {
+                DURATIONS
+                    .iter()
+                    .filter_map(|&v| counts.get(v).map(|&n| (v.to_string(), String::new(), n)))
+                    .collect()
+            } else {
+                labels
+                    .get(field)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(v, label)| {
+                        counts
+                            .get(v)
+                            .filter(|&&n| n > 0)
+                            .map(|&n| (v.clone(), label.clone(), n))
+                    })
+                    .collect()
+            };
+            let name = labels
+                .get("_fields")
+                .and_then(|names| names.iter().find(|(f, _)| f == field))
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default();
+            let wanted = if field == "language" { 2 } else { 1 };
+            (values.len() >= wanted).then(|| FilterGroup {
+                field: field.to_string(),
+                name,
+                open: OPEN_FILTERS.contains(&field),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// What the build wrote and decided.
@@ -347,6 +420,7 @@ pub fn write_with(
         manifest: format!("search/{manifest_name}"),
         script: "static/search.js".into(),
         offline_bundle,
+        filters: filter_groups(labels, &browse.facets),
         files_written: written,
         stats,
     })

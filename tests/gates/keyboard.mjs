@@ -50,6 +50,7 @@ async function main() {
           type: el.getAttribute('type'),
           name: el.getAttribute('name'),
           href: el.getAttribute('href'),
+          inResults: Boolean(el.closest('#search-results')),
           text: (el.textContent || el.value || '').trim().slice(0, 60),
           indicator:
             (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) ||
@@ -101,7 +102,7 @@ async function main() {
         .waitForFunction(() => document.querySelectorAll('#search-results a[href]').length > 0, null, { timeout: 15000 })
         .then(() => true, () => false);
       if (step(results, `results for « ${QUERY} » show`)) {
-        const result = await tabTo((f) => f.tag === 'a' && /\/kits\//.test(f.href || '') && f.href !== null, 60);
+        const result = await tabTo((f) => f.tag === 'a' && f.inResults && /\/kits\/[^/]+\//.test(f.href || ''), 120);
         if (step(Boolean(result), 'Tab reaches a result link')) {
           await Promise.all([page.waitForURL(/\/kits\/[^/]+\/$/, { timeout: 10000 }).catch(() => null), page.keyboard.press('Enter')]);
           step(/\/kits\/[^/]+\/$/.test(new URL(page.url()).pathname), `Enter on a result opens its kit (${page.url()})`);
