@@ -3,7 +3,8 @@
 //! (type a query, see the expected kit, apply a filter, see counts and the URL change, reload the
 //! URL and get the same state, go back). And the same wiki built with `--offline`, opened from
 //! disk through `file://` with no server at all (`tests/browser/offline.mjs`): search finds kits
-//! and its results open them.
+//! and its results open them. And the hostile fixture (`tests/sites/hostile`): search results show
+//! its `<script>`-laden titles and summaries as text (`tests/browser/hostile.mjs`).
 //!
 //! Needs Node.js, Debian's `chromium` and `npm ci --prefix tests/browser` (`.ci/run` installs
 //! them). Missing any of them fails the test with the command to run: it never passes silently.
@@ -123,4 +124,21 @@ fn offline_build_opened_from_disk_finds_kits_by_search() {
     ]));
     assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
     common::run_browser_script("offline.mjs", &[site.to_str().unwrap()]);
+}
+
+#[test]
+fn hostile_kit_strings_show_as_text_in_search_results() {
+    common::browser_prerequisites();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = common::run(common::mallette().args([
+        "build",
+        "--offline",
+        "--root",
+        common::site("hostile").to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+    ]));
+    assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
+    common::run_browser_script("hostile.mjs", &[site.to_str().unwrap()]);
 }
