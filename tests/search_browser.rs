@@ -109,8 +109,8 @@ fn search_ui_in_headless_chromium() {
     common::run_browser_script("search.mjs", &[&base]);
 }
 
-#[test]
-fn offline_build_opened_from_disk_finds_kits_by_search() {
+/// `mallette build --offline` of the instance at `root`, into a temporary folder.
+fn offline_build(root: &Path) -> (tempfile::TempDir, PathBuf) {
     common::browser_prerequisites();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
@@ -118,27 +118,22 @@ fn offline_build_opened_from_disk_finds_kits_by_search() {
         "build",
         "--offline",
         "--root",
-        root().to_str().unwrap(),
+        root.to_str().unwrap(),
         "--out",
         site.to_str().unwrap(),
     ]));
     assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
+    (out, site)
+}
+
+#[test]
+fn offline_build_opened_from_disk_finds_kits_by_search() {
+    let (_out, site) = offline_build(&root());
     common::run_browser_script("offline.mjs", &[site.to_str().unwrap()]);
 }
 
 #[test]
 fn hostile_kit_strings_show_as_text_in_search_results() {
-    common::browser_prerequisites();
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let run = common::run(common::mallette().args([
-        "build",
-        "--offline",
-        "--root",
-        common::site("hostile").to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-    ]));
-    assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr);
+    let (_out, site) = offline_build(&common::site("hostile"));
     common::run_browser_script("hostile.mjs", &[site.to_str().unwrap()]);
 }
