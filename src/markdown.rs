@@ -31,7 +31,9 @@ pub struct TocEntry {
 
 #[derive(Debug, Default)]
 pub struct RenderedBody {
-    pub html: String,
+    /// Sanitised HTML. Given away to the page that shows it ([`RenderedBody::take_html`]): a
+    /// large instance would otherwise hold every body until the end of its build.
+    html: std::sync::Mutex<String>,
     pub toc: Vec<TocEntry>,
     /// Plain text of the body, for search.
     pub text: String,
@@ -44,6 +46,19 @@ pub struct RenderedBody {
     pub anchored_links: Vec<AnchoredLink>,
     /// Problems with their 1-based line and column in the file.
     pub problems: Vec<(usize, usize, Problem, Severity)>,
+}
+
+impl RenderedBody {
+    /// The sanitised HTML, left in place.
+    pub fn html(&self) -> String {
+        self.html.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The sanitised HTML, taken: the body keeps an empty string. Each page is rendered once per
+    /// build, so the page that shows a body takes it.
+    pub fn take_html(&self) -> String {
+        std::mem::take(&mut *self.html.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 /// How serious a problem found while rendering is; `site` decides per command what to report.
@@ -345,7 +360,7 @@ pub fn render(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let (html, cut) = sanitize_bounded(&html);
-    out.html = html;
+    out.html = std::sync::Mutex::new(html);
     if cut && !too_deep_reported {
         // Deep nesting the event count missed (e.g. hundreds of nested emphases).
         out.problems.push((
@@ -748,8 +763,8 @@ mod tests {
             "content/kits/x.md",
             &NoLinks,
         );
-        assert!(r.html.contains("<h2 id=\"deroule\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"deroule-2\">"));
+        assert!(r.html().contains("<h2 id=\"deroule\">"), "{}", r.html());
+        assert!(r.html().contains("<h2 id=\"deroule-2\">"));
         assert_eq!(r.toc.len(), 2);
     }
 
@@ -761,10 +776,10 @@ mod tests {
             "content/kits/x.md",
             &NoLinks,
         );
-        assert!(!r.html.contains("script"), "{}", r.html);
-        assert!(!r.html.contains("onerror"));
-        assert!(!r.html.contains("evil.example"));
-        assert!(!r.html.to_lowercase().contains("javascript:"));
+        assert!(!r.html().contains("script"), "{}", r.html());
+        assert!(!r.html().contains("onerror"));
+        assert!(!r.html().contains("evil.example"));
+        assert!(!r.html().to_lowercase().contains("javascript:"));
     }
 
     #[test]
@@ -786,7 +801,7 @@ mod tests {
             assert_eq!(deep.len(), 1, "one error per body: {:?}", r.problems);
             assert_eq!(deep[0].0, 12, "on the line of the nesting");
             assert_eq!(deep[0].3, Severity::Error);
-            assert!(r.html.contains("fond"), "the text is kept");
+            assert!(r.html().contains("fond"), "the text is kept");
         }
     }
 
@@ -835,16 +850,21 @@ mod tests {
             &NoLinks,
         );
         assert!(
-            r.html.contains("<li id=\"task-1-2\"><input disabled=\"\" type=\"checkbox\" aria-labelledby=\"task-1-2\">"),
+            r.html().contains("<li id=\"task-1-2\"><input disabled=\"\" type=\"checkbox\" aria-labelledby=\"task-1-2\">"),
             "{}",
-            r.html
+            r.html()
         );
         assert!(
-            r.html.contains("checked=\"\" aria-labelledby=\"task-2\">"),
+            r.html()
+                .contains("checked=\"\" aria-labelledby=\"task-2\">"),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(r.html.contains("<pre tabindex=\"0\"><code>"), "{}", r.html);
+        assert!(
+            r.html().contains("<pre tabindex=\"0\"><code>"),
+            "{}",
+            r.html()
+        );
     }
 
     #[test]
@@ -875,7 +895,7 @@ mod tests {
             "content/kits/x.md",
             &NoLinks,
         );
-        assert!(!r.html.contains("evil"), "{}", r.html);
+        assert!(!r.html().contains("evil"), "{}", r.html());
     }
 
     #[test]

@@ -247,7 +247,7 @@ pub fn render_pages(
             slug: analysed.doc.slug.clone(),
             title: analysed.doc.title().to_string(),
             url: renderer.url(&analysed.doc.url_path),
-            body_html: analysed.body.html.clone(),
+            body_html: analysed.body.take_html(),
             toc: analysed.body.toc.clone(),
         };
         let mut context = Context::new();
@@ -457,7 +457,7 @@ fn kit_page(
     let view = renderer.kit_view(
         entry.doc,
         entry.kit,
-        entry.body.html.clone(),
+        entry.body.take_html(),
         entry.body.toc.clone(),
         attachments,
         translations,

@@ -108,11 +108,6 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         files,
         mut diagnostics,
     } = load::load(root).map_err(|e| Failure::Fatal(anyhow::anyhow!(e)))?;
-    let texts: HashMap<String, String> = sources
-        .iter()
-        .map(|s| (s.rel_path.clone(), s.text.clone()))
-        .collect();
-
     // Validate every file in parallel, while git reads the history.
     let (results, history) = rayon::join(
         || -> Vec<Result<Document, Vec<Diagnostic>>> {
@@ -123,6 +118,10 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         },
         || crate::git::History::read(root),
     );
+    // The source texts now only serve diagnostics (moved, not copied: at 10,000 kits each copy
+    // is 60 MB).
+    let texts: HashMap<String, String> =
+        sources.into_iter().map(|s| (s.rel_path, s.text)).collect();
     let mut documents = Vec::new();
     for result in results {
         match result {
@@ -156,6 +155,10 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         .par_iter()
         .map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links))
         .collect();
+    // The Markdown has been rendered: its HTML and text are what the build uses from here on.
+    for doc in &mut documents {
+        doc.body = String::new();
+    }
     for (doc, body) in documents.iter().zip(&rendered) {
         let file = Path::new(&doc.rel_path);
         for (line, column, problem, severity) in &body.problems {
