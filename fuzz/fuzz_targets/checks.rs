@@ -82,7 +82,7 @@ pub fn markdown(data: &[u8]) {
         return;
     };
     let rendered = mallette::markdown::render(body, 5, "content/kits/a/index.md", links());
-    check_safe(&rendered.html);
+    check_safe(&rendered.html());
 }
 
 /// The sanitiser's promises, checked on every start tag of the output (attribute values are
