@@ -25,3 +25,14 @@ export function finish() {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
+
+// Records what goes wrong on `page` (console errors, uncaught exceptions) and every URL it
+// requests, for the scripts' closing checks.
+export function watch(page, problems = [], requests = []) {
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { problems, requests };
+}

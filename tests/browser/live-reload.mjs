@@ -9,7 +9,7 @@
 // line over the last good page; the fix removes it.
 // Prints one line per step ("ok …" / "FAIL …") and "N passed, N failed"; exits 1 on any failure.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { check, finish, launch } from './lib.mjs';
+import { check, finish, launch, watch } from './lib.mjs';
 
 const [base, pagePath, kitFile] = process.argv.slice(2);
 if (!kitFile) {
@@ -27,10 +27,7 @@ try {
   // 1. Eight tabs of the site, each fully loaded (its live script included) and connected.
   for (let i = 0; i < 8; i++) {
     const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    watch(page, problems);
     const socket = page.waitForEvent('websocket', { timeout: 10000 }).catch(() => null);
     const loaded = await page.goto(url, { waitUntil: 'load', timeout: 10000 }).then(() => true, () => false);
     const ws = await socket;

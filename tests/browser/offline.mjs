@@ -8,7 +8,7 @@
 // any failure. Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM): never downloads a browser.
 import { existsSync } from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { check, finish, launch } from './lib.mjs';
+import { check, finish, launch, watch } from './lib.mjs';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -26,13 +26,7 @@ function onDisk(href) {
 const browser = await launch();
 try {
   const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
+  const { problems, requests } = watch(page);
 
   // 1. The header box of the home page, with a typo: the passwords kit comes first.
   await page.goto(root + 'index.html');

@@ -5,7 +5,7 @@
 //
 // Prints one line per step ("ok …" / "FAIL …") and a closing "N passed, N failed" line; exits 1 on
 // any failure. Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM): never downloads a browser.
-import { check, finish, launch } from './lib.mjs';
+import { check, finish, launch, watch } from './lib.mjs';
 
 const base = process.argv[2];
 if (!base) {
@@ -39,13 +39,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
+  const { problems, requests } = watch(page);
   context.on('request', (r) => requests.push(r.url()));
 
   // 1. Nothing of the search is fetched on page load.
