@@ -4,9 +4,14 @@
 //! depends on it but its own page and archive: lists, counts, feeds and related kits are built
 //! from front-matter. So [`LiveSite::update`] re-reads, re-validates and re-renders just that file
 //! and writes its page in place (each file is written to a temporary name and renamed, so a page
-//! is never served half-written). Anything else — front-matter, a new or deleted file, a template,
-//! a vocabulary, mallette.toml — asks for a full (atomic) build, which re-renders everything that
-//! may use it.
+//! is never served half-written).
+//!
+//! A front-matter edit that keeps the kit's file, URL, language, draft state and translation
+//! links (a theme, level, audience, title, summary…) re-renders what shows it: its page and its
+//! translations', the pages of kits whose related kits change, every list (home, all kits, browse
+//! and language pages), feeds, catalog and sitemap — not the thousands of other kit pages.
+//! Anything else — a new or deleted file, a new attachment, a template, a vocabulary,
+//! mallette.toml — asks for a full (atomic) build.
 //!
 //! The search index follows in the background: after an edit applied in place, a [`SearchJob`]
 //! re-indexes the whole instance into a folder of its own (without holding up the page's reload),
@@ -14,6 +19,7 @@
 //! place (the dev server sends every file with `Cache-Control: no-store`, so the next search reads
 //! it). A newer edit or a full build makes a job that has not finished yet give up.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -49,7 +55,7 @@ pub enum Update {
 impl LiveSite {
     /// A full, atomic build.
     pub fn build(options: BuildOptions) -> Result<(Report, LiveSite), Failure> {
-        let (report, analysis, search) = site::build_keeping(&options)?;
+        let (report, analysis, search) = site::build_keeping(&options, true)?;
         let theme = Theme::load(&options.root, &analysis.config.theme)?;
         // Parse the templates now, not on the first edit.
         site::renderer(&analysis, &theme)?;
@@ -103,6 +109,7 @@ impl LiveSite {
             files: self.analysis.files.clone(),
         };
         let mut replacements = Vec::new();
+        let mut meta_changed = false;
         for &index in &indexes {
             let old = &self.analysis.documents[index];
             let mut diagnostics = Vec::new();
@@ -127,8 +134,14 @@ impl LiveSite {
             if let (Meta::Kit(new), Meta::Kit(previous)) = (&mut doc.meta, &old.doc.meta) {
                 new.updated = new.updated.or(previous.updated);
             }
-            if !same_meta(&doc.meta, &old.doc.meta) || doc.url_path != old.doc.url_path {
+            if doc.url_path != old.doc.url_path {
                 return Ok(Update::NeedsFullBuild);
+            }
+            if !same_meta(&doc.meta, &old.doc.meta) {
+                if !lists_only_change(&old.doc.meta, &doc.meta) {
+                    return Ok(Update::NeedsFullBuild);
+                }
+                meta_changed = true;
             }
             let body = markdown::render(&doc.body, doc.body_line, &doc.rel_path, &links);
             let errors: Vec<Diagnostic> = body
@@ -154,8 +167,17 @@ impl LiveSite {
             self.analysis.sources.insert(doc.rel_path.clone(), text);
             replacements.push((index, doc, body));
         }
+        // A front-matter edit changes what lists show: note each kit's related kits before it.
+        let related_before = meta_changed.then(|| related_lists(&self.analysis));
         for (index, doc, body) in replacements {
             self.analysis.documents[index] = site::Analysed { doc, body };
+        }
+        if let Some(before) = related_before {
+            let edited: HashSet<String> = indexes
+                .iter()
+                .map(|&i| self.analysis.documents[i].doc.rel_path.clone())
+                .collect();
+            return self.render_lists(&edited, &before).map(Update::Pages);
         }
 
         // Re-render the edited documents' pages.
@@ -184,6 +206,71 @@ impl LiveSite {
             written.push(file);
         }
         Ok(Update::Pages(written))
+    }
+
+    /// After a front-matter edit of the `edited` kits (same files, same URLs, same translation
+    /// links): their pages, their translations' pages, every kit whose related kits changed or
+    /// show an edited one, every list (home, all kits, browse and language pages, search), the
+    /// feeds, catalog and sitemap. Plain pages and the other kits' pages do not show it.
+    fn render_lists(
+        &self,
+        edited: &HashSet<String>,
+        related_before: &HashMap<String, Vec<String>>,
+    ) -> Result<Vec<String>, Failure> {
+        let kits = pages::kit_entries(&self.analysis);
+        let mut only = edited.clone();
+        for kit in kits.iter().filter(|k| edited.contains(&k.doc.rel_path)) {
+            for other in pages::translations_of(kit, &kits) {
+                only.insert(other.doc.rel_path.clone());
+            }
+        }
+        for (kit, related) in related_lists(&self.analysis) {
+            if related_before.get(&kit) != Some(&related)
+                || related.iter().any(|r| edited.contains(r))
+            {
+                only.insert(kit);
+            }
+        }
+        let mut renderer = site::renderer(&self.analysis, &self.theme)?;
+        renderer.set_search(&self.search);
+        let style_css = self.theme.file("static/style.css").unwrap_or_default();
+        let out = self.options.out.clone();
+        let write = |file: &str, bytes: &[u8]| write_in_place(&out, file, bytes);
+        let written = pages::render_pages(
+            &self.analysis,
+            &renderer,
+            &kits,
+            &self.analysis.remote,
+            style_css,
+            &write,
+            Some(&only),
+        )?;
+        // The sitemap lists every page of the site, not only those rendered again.
+        let all_pages: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".html"))
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&out).ok()?;
+                Some(rel.to_string_lossy().replace('\\', "/"))
+            })
+            .collect();
+        // A term that lost its last kit has no page any more.
+        let rendered: HashSet<&str> = written.iter().map(String::as_str).collect();
+        for page in &all_pages {
+            let is_term_page = crate::vocabulary::TAXONOMIES.iter().any(|t| {
+                page.starts_with(&format!("{}/", t.key)) && page.matches('/').count() == 2
+            });
+            if is_term_page && !rendered.contains(page.as_str()) {
+                let _ = std::fs::remove_file(out.join(page));
+            }
+        }
+        let all_pages: Vec<String> = all_pages
+            .into_iter()
+            .filter(|p| out.join(p).exists())
+            .collect();
+        site::write_feeds(&self.analysis, &write, &kits, &all_pages)?;
+        Ok(written)
     }
 
     /// Re-indexing the instance as it now is, to run off the watcher thread ([`SearchJob::run`]).
@@ -216,6 +303,33 @@ impl LiveSite {
     }
 }
 
+/// Each kit's related kits (instance-relative paths), as its page shows them.
+fn related_lists(analysis: &Analysis) -> HashMap<String, Vec<String>> {
+    let kits = pages::kit_entries(analysis);
+    let related = pages::Related::new(&kits);
+    kits.iter()
+        .map(|k| {
+            let list = related
+                .of(k, &kits)
+                .iter()
+                .map(|r| r.doc.rel_path.clone())
+                .collect();
+            (k.doc.rel_path.clone(), list)
+        })
+        .collect()
+}
+
+/// A front-matter change that only changes what pages and lists show of a kit: not whether it is
+/// a draft, nor its language or the kit it translates (which regroup translations).
+fn lists_only_change(old: &Meta, new: &Meta) -> bool {
+    match (old, new) {
+        (Meta::Kit(a), Meta::Kit(b)) => {
+            a.draft == b.draft && a.language == b.language && a.translation_of == b.translation_of
+        }
+        _ => false,
+    }
+}
+
 fn same_meta(a: &Meta, b: &Meta) -> bool {
     match (a, b) {
         (Meta::Kit(a), Meta::Kit(b)) => a == b,
@@ -240,6 +354,8 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 fn write_in_place(out: &Path, file: &str, bytes: &[u8]) -> anyhow::Result<()> {
     let target = out.join(file);
     let parent = target.parent().context("page path")?;
+    // A front-matter edit may give a term its first kit: its page is new.
+    std::fs::create_dir_all(parent)?;
     let mut temporary = tempfile::NamedTempFile::new_in(parent)?;
     std::io::Write::write_all(&mut temporary, bytes)?;
     temporary

@@ -4,7 +4,7 @@
 //! Input: the analysed documents, the kits of federated instances and a [`Renderer`]. Output: a
 //! list of `(site-relative file, HTML)`; writing them is the caller's job.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
@@ -168,6 +168,15 @@ impl Related {
 
 /// Writes a file of the site (site-relative path, bytes): pages hand over what they make as soon
 /// as it is made, instead of keeping it all in memory.
+/// A body's HTML for its page: taken in a build, copied in `serve` ([`Analysis::keep_bodies`]).
+fn body_html(analysis: &Analysis, body: &crate::markdown::RenderedBody) -> String {
+    if analysis.keep_bodies {
+        body.html()
+    } else {
+        body.take_html()
+    }
+}
+
 pub type WriteFile<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 
 /// Render every page of the site and hand each to `write` as soon as it is made (a large
@@ -179,6 +188,7 @@ pub fn render_pages(
     remote: &[RemoteKit],
     style_css: &[u8],
     write: WriteFile,
+    only_kits: Option<&HashSet<String>>,
 ) -> Result<Vec<String>> {
     let emit = |file: String, html: String| -> Result<String> {
         write(&file, html.as_bytes())?;
@@ -235,6 +245,7 @@ pub fn render_pages(
     let related = Related::new(kits);
     let mut pages: Vec<String> = kits
         .par_iter()
+        .filter(|entry| only_kits.is_none_or(|only| only.contains(&entry.doc.rel_path)))
         .map(|entry| {
             let (file, html) = kit_page(analysis, renderer, entry, kits, &related, &zipper, write)?;
             write(&file, html.as_bytes())?;
@@ -242,12 +253,17 @@ pub fn render_pages(
         })
         .collect::<Result<_>>()?;
 
-    for analysed in analysis.documents.iter().filter(|a| a.doc.kit().is_none()) {
+    // Plain pages show nothing of kits: a partial render (`only_kits`) leaves them.
+    let plain_pages = analysis
+        .documents
+        .iter()
+        .filter(|a| a.doc.kit().is_none() && only_kits.is_none());
+    for analysed in plain_pages {
         let view = PageView {
             slug: analysed.doc.slug.clone(),
             title: analysed.doc.title().to_string(),
             url: renderer.url(&analysed.doc.url_path),
-            body_html: analysed.body.take_html(),
+            body_html: body_html(analysis, &analysed.body),
             toc: analysed.body.toc.clone(),
         };
         let mut context = Context::new();
@@ -457,7 +473,7 @@ fn kit_page(
     let view = renderer.kit_view(
         entry.doc,
         entry.kit,
-        entry.body.take_html(),
+        body_html(analysis, entry.body),
         entry.body.toc.clone(),
         attachments,
         translations,

@@ -82,6 +82,17 @@ pub fn run(options: ServeOptions) -> Result<()> {
     };
     let hub = Arc::new(Mutex::new(Hub::default()));
 
+    // Watch before the first build: an edit saved while it runs (or right after the address is
+    // printed — adding a watch per folder takes a while on a large instance) is never missed.
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx)?;
+    for watched in ["content", "themes", "vocabularies", "mallette.toml"] {
+        let path = options.root.join(watched);
+        if path.exists() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+
     let mut live: Option<LiveSite> = None;
     rebuild(&build_options, &mut live, &[], &hub, true);
     if !out.exists() {
@@ -107,14 +118,6 @@ pub fn run(options: ServeOptions) -> Result<()> {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx)?;
-    for watched in ["content", "themes", "vocabularies", "mallette.toml"] {
-        let path = options.root.join(watched);
-        if path.exists() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
     {
         let hub = hub.clone();
         std::thread::spawn(move || watch_loop(rx, build_options, live, hub));
@@ -253,11 +256,12 @@ fn rebuild(
             } else {
                 "Page(s) updated"
             };
-            eprintln!(
-                "{message}: {} ({} ms)",
-                pages.join(", "),
-                started.elapsed().as_millis()
-            );
+            let shown = if pages.len() > 4 {
+                format!("{}… ({} pages)", pages[..3].join(", "), pages.len())
+            } else {
+                pages.join(", ")
+            };
+            eprintln!("{message}: {shown} ({} ms)", started.elapsed().as_millis());
             in_place = true;
             Ok(())
         }

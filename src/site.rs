@@ -74,6 +74,9 @@ pub struct Analysis {
     pub sources: HashMap<String, String>,
     /// Kits of federated instances, from their stored catalogs.
     pub remote: Vec<RemoteKit>,
+    /// Pages leave each body's HTML in place instead of taking it: `serve` may render any page
+    /// again after an edit. (A build takes them, so that it never holds every body at once.)
+    pub keep_bodies: bool,
 }
 
 /// How strict an analysis is.
@@ -214,6 +217,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         warnings: diagnostics,
         sources: texts,
         remote,
+        keep_bodies: false,
     })
 }
 
@@ -412,15 +416,16 @@ pub struct Report {
 
 /// Build the site into `options.out`, atomically.
 pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
-    build_keeping(options).map(|(report, _, _)| report)
+    build_keeping(options, false).map(|(report, _, _)| report)
 }
 
 /// Build, and keep what `serve` needs to apply later edits without a full build.
 pub fn build_keeping(
     options: &BuildOptions,
+    keep_bodies: bool,
 ) -> Result<(Report, Analysis, crate::search_assets::SearchAssets), Failure> {
     let started = Instant::now();
-    let analysis = analyse(
+    let mut analysis = analyse(
         &options.root,
         &AnalyseOptions {
             drafts: options.drafts,
@@ -434,6 +439,7 @@ pub fn build_keeping(
             stale_after_days: None,
         },
     )?;
+    analysis.keep_bodies = keep_bodies;
     let staging = Staging::new(&options.root, &options.out)?;
     let (written, search) = write_site(&analysis, &staging, options.offline)?;
     let out = staging.commit()?;
@@ -539,6 +545,7 @@ fn write_site(
         &analysis.remote,
         style_css,
         &write,
+        None,
     )?;
     let mut written = rendered.len() + kits.len() + search.files_written;
 
@@ -562,7 +569,12 @@ fn write_site(
     })?;
     written += attachments.len();
 
-    written += write_feeds(analysis, staging, &kits, &rendered)?;
+    written += write_feeds(
+        analysis,
+        &|file, bytes| staging.write(file, bytes),
+        &kits,
+        &rendered,
+    )?;
     Ok((written, search))
 }
 
@@ -616,10 +628,11 @@ fn search_documents<'a>(
     }))
 }
 
-/// `feed.xml`, `catalog.json` and `sitemap.xml`. Returns files written.
-fn write_feeds<'a>(
+/// `feed.xml`, `catalog.json` and `sitemap.xml` (listing the pages among `rendered`). Returns
+/// files written.
+pub fn write_feeds<'a>(
     analysis: &Analysis,
-    staging: &Staging,
+    write: pages::WriteFile,
     kits: &'a [pages::KitEntry<'a>],
     rendered: &[String],
 ) -> Result<usize> {
@@ -637,8 +650,8 @@ fn write_feeds<'a>(
     };
     let all: Vec<_> = kits.iter().map(published).collect();
     let listed: Vec<_> = kits.iter().filter(|k| k.listed).map(published).collect();
-    staging.write("feed.xml", crate::feeds::atom(config, &listed).as_bytes())?;
-    staging.write(
+    write("feed.xml", crate::feeds::atom(config, &listed).as_bytes())?;
+    write(
         "catalog.json",
         crate::feeds::catalog(config, &all).as_bytes(),
     )?;
@@ -661,7 +674,7 @@ fn write_feeds<'a>(
             urls.push((absolute(dir), None));
         }
     }
-    staging.write("sitemap.xml", crate::feeds::sitemap(&urls).as_bytes())?;
+    write("sitemap.xml", crate::feeds::sitemap(&urls).as_bytes())?;
     Ok(3)
 }
 

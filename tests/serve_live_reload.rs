@@ -178,11 +178,24 @@ fn editing_a_kit_reloads_pages_errors_keep_the_last_good_site_and_a_fix_recovers
     std::fs::write(&kit, read(&kit).replace("level: debutnt", "level: avance")).unwrap();
     assert_eq!(next_event(&rx).0, "reload");
     assert!(get(&server.address, "/kits/traceurs/").1.contains("Avancé"));
-    // A front-matter change (the level) moves the kit between browse pages: full build.
+    // A front-matter change (the level) moves the kit between browse pages, without a full
+    // build: its page, the lists and the related kits are rendered again in place.
     assert!(get(&server.address, "/levels/avance/")
         .1
         .contains("Les traceurs dans les applications"));
-    assert!(server.log().contains("Site reconstruit"));
+    assert!(!get(&server.address, "/levels/debutant/")
+        .1
+        .contains("Les traceurs dans les applications"));
+    let log = server.log();
+    assert_eq!(
+        log.matches("Site reconstruit").count(),
+        1,
+        "only the first build is a full one:\n{log}"
+    );
+    assert!(
+        log.contains("levels/avance/index.html") || log.contains("pages)"),
+        "{log}"
+    );
 }
 
 #[test]
