@@ -381,6 +381,9 @@ impl SearchJob {
     /// the served site now searches the new index. The watcher holds `lock` while it rebuilds, so
     /// a job never writes into a site being replaced.
     pub fn run(self, latest: &AtomicU64, lock: &Mutex<()>) -> anyhow::Result<bool> {
+        if latest.load(Ordering::SeqCst) != self.generation {
+            return Ok(false); // a newer rebuild came before this job started
+        }
         let parent = self.out.parent().context("served folder")?;
         let work = parent.join(format!("search-job-{}", self.generation));
         let _ = std::fs::remove_dir_all(&work);

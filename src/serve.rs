@@ -31,7 +31,7 @@ use notify::{RecursiveMode, Watcher as _};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::diagnostics::Lang;
-use crate::live::{LiveSite, Update};
+use crate::live::{LiveSite, SearchJob, Update};
 use crate::site::{render_diagnostics, BuildOptions, Failure};
 
 const LIVE_JS: &str = include_str!("serve_live.js");
@@ -167,6 +167,11 @@ fn watch_loop(
     let mut changed: Vec<PathBuf> = Vec::new();
     let generation_counter = Arc::new(AtomicU64::new(0));
     let search_lock = Arc::new(Mutex::new(()));
+    let (jobs, pending) = mpsc::channel();
+    {
+        let (latest, lock) = (generation_counter.clone(), search_lock.clone());
+        std::thread::spawn(move || search_worker(pending, latest, lock));
+    }
     while let Ok(event) = rx.recv() {
         if !is_change(&event) {
             continue;
@@ -185,29 +190,31 @@ fn watch_loop(
             rebuild(&options, &mut live, &changed, &hub, false)
         };
         if in_place {
-            reindex(live.as_ref(), generation, &generation_counter, &search_lock);
+            reindex(live.as_ref(), generation, &jobs);
         }
         changed.clear();
     }
 }
 
-/// After edits applied in place, bring the search index up to date off the watcher thread.
-fn reindex(
-    live: Option<&LiveSite>,
-    generation: u64,
-    latest: &Arc<AtomicU64>,
-    lock: &Arc<Mutex<()>>,
-) {
+/// After edits applied in place, hand the search index's update to the [`search_worker`].
+fn reindex(live: Option<&LiveSite>, generation: u64, jobs: &mpsc::Sender<SearchJob>) {
     let Some(site) = live else { return };
-    let job = match site.search_job(generation) {
-        Ok(job) => job,
-        Err(error) => {
-            eprintln!("search: {error:#}");
-            return;
+    match site.search_job(generation) {
+        Ok(job) => {
+            let _ = jobs.send(job);
         }
-    };
-    let (latest, lock) = (latest.clone(), lock.clone());
-    std::thread::spawn(move || {
+        Err(error) => eprintln!("search: {error:#}"),
+    }
+}
+
+/// Runs search re-index jobs one at a time, the newest first: jobs that a newer one replaced
+/// while another ran are dropped unrun (a contributor saving every few seconds on a large
+/// instance must not pile up whole re-indexings).
+fn search_worker(jobs: mpsc::Receiver<SearchJob>, latest: Arc<AtomicU64>, lock: Arc<Mutex<()>>) {
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
         let started = Instant::now();
         match job.run(&latest, &lock) {
             Ok(true) => eprintln!(
@@ -217,7 +224,7 @@ fn reindex(
             Ok(false) => {} // a newer rebuild took over
             Err(error) => eprintln!("search: {error:#}"),
         }
-    });
+    }
 }
 
 /// Paths of a change event; an error (lost events) is recorded as "everything".
