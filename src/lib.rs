@@ -15,6 +15,14 @@
 //!
 //! [`site`] wires the stages together; [`cmd`] holds the thin command-line entry points.
 //! Problems with content are [`diagnostics::Diagnostic`]s carrying file, line and column.
+//!
+//! Around the pipeline: [`pages`] renders every page of the site from the content model,
+//! [`search_assets`] cuts the index into the files the browser fetches (and, for `--offline`, the
+//! one script a page opened from disk loads instead), [`feeds`] writes Atom, sitemap and catalog,
+//! [`offline`] the per-kit archives and the relative links of `--offline` builds, [`federation`]
+//! reads other instances' stored catalogs. [`serve`] is the development server (axum; live reload
+//! over a WebSocket) and [`live`] applies edits to the served site in place: a body edit renders
+//! one page, a front-matter edit what shows the kit, and search is re-indexed in the background.
 
 pub mod cmd;
 pub mod config;
