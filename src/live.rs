@@ -50,6 +50,9 @@ pub enum Update {
     Pages(Vec<String>),
     /// The change needs a full build.
     NeedsFullBuild,
+    /// Only files that are not part of the site changed (hidden files, an editor's temporary
+    /// files): nothing to do.
+    Nothing,
 }
 
 impl LiveSite {
@@ -78,9 +81,34 @@ impl LiveSite {
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Failure> {
         let root = self.options.root.clone();
         let mut indexes = Vec::new();
+        let mut ignored = 0;
         for path in changed {
+            // Hidden files (editor swap files, .DS_Store) are not part of the site: the loader
+            // skips them too.
+            if path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+            {
+                ignored += 1;
+                continue;
+            }
             let Some(rel) = relative(&root, path) else {
-                return Ok(Update::NeedsFullBuild);
+                // Gone since the event: a deleted file of the site needs a full build; anything
+                // else was a temporary file of an editor's atomic save (written, then renamed
+                // over the kit).
+                let known = lexical_relative(&root, path).is_none_or(|rel| {
+                    self.analysis.files.contains(&rel)
+                        || self
+                            .analysis
+                            .documents
+                            .iter()
+                            .any(|a| a.doc.rel_path == rel)
+                });
+                if known {
+                    return Ok(Update::NeedsFullBuild);
+                }
+                ignored += 1;
+                continue;
             };
             let Some(index) = self
                 .analysis
@@ -95,7 +123,11 @@ impl LiveSite {
             }
         }
         if indexes.is_empty() {
-            return Ok(Update::NeedsFullBuild);
+            return Ok(if ignored > 0 && ignored == changed.len() {
+                Update::Nothing
+            } else {
+                Update::NeedsFullBuild
+            });
         }
 
         let links = SiteLinks {
@@ -336,6 +368,22 @@ fn same_meta(a: &Meta, b: &Meta) -> bool {
         (Meta::Page(a), Meta::Page(b)) => a == b,
         _ => false,
     }
+}
+
+/// `path` relative to `root` without touching the disk (for a file that no longer exists).
+fn lexical_relative(root: &Path, path: &Path) -> Option<String> {
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let rel = path.strip_prefix(root).ok().or_else(|| {
+        canonical_root
+            .as_deref()
+            .and_then(|root| path.strip_prefix(root).ok())
+    })?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

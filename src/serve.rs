@@ -255,6 +255,9 @@ fn rebuild(
         Some(site) if !changed.is_empty() => site.update(changed),
         _ => Ok(Update::NeedsFullBuild),
     };
+    if matches!(incremental, Ok(Update::Nothing)) {
+        return false;
+    }
     let result = match incremental {
         Ok(Update::Pages(pages)) => {
             let lang = live.as_ref().map(LiveSite::lang).unwrap_or(Lang::Fr);
@@ -272,7 +275,7 @@ fn rebuild(
             in_place = true;
             Ok(())
         }
-        Ok(Update::NeedsFullBuild) => match LiveSite::build(options.clone()) {
+        Ok(Update::NeedsFullBuild | Update::Nothing) => match LiveSite::build(options.clone()) {
             Ok((report, site)) => {
                 let warnings = render_diagnostics(&report.warnings, &report.sources, report.lang);
                 eprint!("{warnings}");

@@ -175,7 +175,13 @@ fn editing_a_kit_reloads_pages_errors_keep_the_last_good_site_and_a_fix_recovers
     assert_eq!(next_event(&late).0, "error");
 
     // 3. The fix: back to a reload and fresh HTML.
-    std::fs::write(&kit, read(&kit).replace("level: debutnt", "level: avance")).unwrap();
+    // Saved the way many editors save: a temporary file beside the kit, renamed over it; and a
+    // hidden swap file written meanwhile. Neither is part of the site.
+    let saved = read(&kit).replace("level: debutnt", "level: avance");
+    let temporary = kit.with_file_name("traceurs.md.tmp-save");
+    std::fs::write(kit.with_file_name(".traceurs.md.swp"), "swap").unwrap();
+    std::fs::write(&temporary, saved).unwrap();
+    std::fs::rename(&temporary, &kit).unwrap();
     assert_eq!(next_event(&rx).0, "reload");
     assert!(get(&server.address, "/kits/traceurs/").1.contains("Avancé"));
     // A front-matter change (the level) moves the kit between browse pages, without a full
