@@ -220,60 +220,6 @@ fn hostile_html_in_front_matter_and_body_is_neutralised() {
     }
 }
 
-/// Every start tag of `html` that carries an `on…` attribute (attribute values are skipped, so
-/// escaped text inside them does not count).
-fn tags_with_event_handlers(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let chars: Vec<char> = html.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] != '<' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut names = Vec::new();
-        let mut name = String::new();
-        let mut quote: Option<char> = None;
-        let mut in_value = false;
-        i += 1;
-        while i < chars.len() {
-            let c = chars[i];
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == '"' || c == '\'' => quote = Some(c),
-                None if c == '>' => break,
-                None if c == '=' => {
-                    in_value = true;
-                    names.push(std::mem::take(&mut name));
-                }
-                None if c.is_whitespace() => {
-                    if !name.is_empty() {
-                        names.push(std::mem::take(&mut name));
-                    }
-                    in_value = false;
-                }
-                None if !in_value => name.push(c),
-                None => {}
-            }
-            i += 1;
-        }
-        if !name.is_empty() {
-            names.push(name);
-        }
-        // names[0] is the tag name.
-        if names
-            .iter()
-            .skip(1)
-            .any(|n| n.to_lowercase().starts_with("on"))
-        {
-            found.push(chars[start..i.min(chars.len())].iter().collect());
-        }
-    }
-    found
-}
-
 #[test]
 fn no_page_requests_another_origin() {
     for file in [
