@@ -373,29 +373,20 @@ fn same_meta(a: &Meta, b: &Meta) -> bool {
 /// `path` relative to `root` without touching the disk (for a file that no longer exists).
 fn lexical_relative(root: &Path, path: &Path) -> Option<String> {
     let canonical_root = std::fs::canonicalize(root).ok();
-    let rel = path.strip_prefix(root).ok().or_else(|| {
-        canonical_root
-            .as_deref()
-            .and_then(|root| path.strip_prefix(root).ok())
-    })?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    let root = if path.starts_with(root) {
+        root
+    } else {
+        canonical_root.as_deref().filter(|r| path.starts_with(r))?
+    };
+    Some(crate::load::rel(root, path))
 }
 
+/// `path` relative to `root`, both resolved on disk (`None` when either does not exist).
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let root = std::fs::canonicalize(root).ok()?;
     let path = std::fs::canonicalize(path).ok()?;
-    let rel = path.strip_prefix(&root).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    path.starts_with(&root)
+        .then(|| crate::load::rel(&root, &path))
 }
 
 /// Replace one file of the served site: write a temporary file beside it, then rename.
