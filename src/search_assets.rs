@@ -294,6 +294,8 @@ pub fn write_with(
     } else {
         (plan.base.clone(), plan.facets.clone(), plan.browse.clone())
     };
+    // The base pack gzipped: what the offline bundle carries too.
+    let mut base_gz = Vec::new();
     let mut packs = serde_json::Map::new();
     for (name, chunks) in [
         ("base", &base_chunks),
@@ -308,6 +310,7 @@ pub fn write_with(
         if name == "base" {
             stats.base_bytes = bytes.len() as u64;
             stats.base_gz_bytes = gz.len() as u64;
+            base_gz = gz.clone();
         }
         if !chunks.is_empty() || name == "base" {
             write_file(&out.join(format!("{name}.bin")), &bytes)?;
@@ -395,10 +398,6 @@ pub fn write_with(
     written += 1;
 
     let offline_bundle = if offline {
-        let base: Vec<u8> = base_chunks
-            .iter()
-            .flat_map(|&(f, c)| plan.chunk(f, c).iter().copied())
-            .collect();
         let docs: BTreeMap<String, &str> = addresses
             .iter()
             .zip(&doc_files)
@@ -409,7 +408,7 @@ pub fn write_with(
                 )
             })
             .collect();
-        let name = write_offline_bundle(&search_dir, &manifest, &base, &docs)?;
+        let name = write_offline_bundle(&search_dir, &manifest, &base_gz, &docs)?;
         written += 1;
         Some(format!("search/{name}"))
     } else {
@@ -435,20 +434,21 @@ pub fn write_with(
 fn write_offline_bundle(
     search_dir: &Path,
     manifest: &str,
-    base: &[u8],
+    base_gz: &[u8],
     docs: &BTreeMap<String, &str>,
 ) -> Result<String> {
     use base64::Engine as _;
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let docs_json = serde_json::to_string(docs)?;
-    let mut js = String::with_capacity(ENGINE_WASM_GZ.len() * 2 + base.len() + docs_json.len());
+    let mut js =
+        String::with_capacity(ENGINE_WASM_GZ.len() * 2 + base_gz.len() * 2 + docs_json.len());
     js.push_str(WORKER_JS);
     js.push_str("\n// The search files of this site, for use from file:// (written by mallette build --offline).\n");
     js.push_str("self.malletteOfflineSearch = {\"manifest\":");
     js.push_str(manifest);
     for (key, bytes) in [
         ("engine", ENGINE_WASM_GZ.to_vec()),
-        ("base", gzip(base)),
+        ("base", base_gz.to_vec()),
         ("docs", gzip(docs_json.as_bytes())),
     ] {
         js.push_str(&format!(",\"{key}\":\""));
