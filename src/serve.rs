@@ -28,7 +28,7 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use notify::{RecursiveMode, Watcher as _};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::diagnostics::Lang;
 use crate::live::{LiveSite, SearchJob, Update};
@@ -51,6 +51,13 @@ struct Hub {
 }
 
 impl Hub {
+    /// A new page's subscription: the standing error, if any, then every later event.
+    fn subscribe(&mut self) -> (Option<Event>, UnboundedReceiver<Event>) {
+        let (tx, rx) = unbounded_channel();
+        self.clients.push(tx);
+        (self.last_error.clone().map(Event::Error), rx)
+    }
+
     fn broadcast(&mut self, event: Event) {
         self.last_error = match &event {
             Event::Error(text) => Some(text.clone()),
@@ -331,12 +338,7 @@ fn rebuild(
 async fn events(
     State(served): State<Arc<Served>>,
 ) -> Sse<impl futures_util::Stream<Item = Result<sse::Event, Infallible>>> {
-    let (tx, rx) = unbounded_channel();
-    let initial = {
-        let mut hub = served.hub.lock().unwrap();
-        hub.clients.push(tx);
-        hub.last_error.clone().map(Event::Error)
-    };
+    let (initial, rx) = served.hub.lock().unwrap().subscribe();
     let later = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|event| (event, rx))
     });
@@ -355,15 +357,10 @@ async fn websocket(
 ) -> Response {
     upgrade.on_upgrade(move |mut socket| async move {
         use axum::extract::ws::Message;
-        let (tx, mut rx) = unbounded_channel();
-        let initial = {
-            let mut hub = served.hub.lock().unwrap();
-            hub.clients.push(tx);
-            hub.last_error.clone()
-        };
-        if let Some(text) = initial {
+        let (initial, mut rx) = served.hub.lock().unwrap().subscribe();
+        if let Some(event) = initial {
             if socket
-                .send(Message::Text(ws_text(&Event::Error(text)).into()))
+                .send(Message::Text(ws_text(&event).into()))
                 .await
                 .is_err()
             {
