@@ -8,7 +8,10 @@ Each `<support>.md` gives `<support>.pdf` beside it. The source is plain Markdow
 `markdown="1"` blocks inside HTML, attribute lists), so anyone can adapt a handout and run the
 script again. Its first line may hold options in an HTML comment, for example:
 
-    <!-- support: taille=grande -->
+    <!-- md2pdf-new-kits: taille=grande -->
+
+(a header of its own, so that scripts/supports/build.py, which reads `<!-- support: … -->`
+headers, leaves these sources alone)
 
 - `taille=normale` (default): 12 pt body text;
 - `taille=grande`: 15 pt body text, for seniors and low vision;
@@ -71,12 +74,13 @@ strong { font-weight: bold; }
 .ligne { border-bottom: 0.75pt solid #555; height: 1.6em; }
 .saut { break-after: page; }
 .ecrire td { height: 13mm; }
+.ecrire td:last-child { width: 55%%; }
 .pied { font-size: 11pt; color: #333; margin-top: 1em; border-top: 0.5pt solid #999; padding-top: 0.3em; }
 """
 
 
 def options(text):
-    m = re.match(r"\s*<!--\s*support:(.*?)-->", text)
+    m = re.match(r"\s*<!--\s*md2pdf-new-kits:(.*?)-->", text)
     opts = {}
     if m:
         for part in m.group(1).split():
@@ -116,7 +120,7 @@ def convert(src, chromium):
         subprocess.run(
             [
                 chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-pdf-header-footer", "--export-tagged-pdf",
+                "--no-pdf-header-footer", "--export-tagged-pdf", "--generate-pdf-document-outline",
                 f"--print-to-pdf={pdf_tmp}", "file://" + page_path,
             ],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
