@@ -74,7 +74,10 @@ strong { font-weight: bold; }
 .ligne { border-bottom: 0.75pt solid #555; height: 1.6em; }
 .saut { break-after: page; }
 .ecrire td { height: 13mm; }
-.ecrire td:last-child { width: 55%%; }
+.accord td:last-child { width: 55%%; }
+.quiz td:last-child { width: 22%%; }
+.quiz td { height: 8mm; }
+.plan td:nth-child(3) { width: 40%%; }
 .pied { font-size: 11pt; color: #333; margin-top: 1em; border-top: 0.5pt solid #999; padding-top: 0.3em; }
 """
 
