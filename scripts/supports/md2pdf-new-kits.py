@@ -78,6 +78,7 @@ strong { font-weight: bold; }
 .quiz td:last-child { width: 22%%; }
 .quiz td { height: 8mm; }
 .plan td:nth-child(3) { width: 40%%; }
+.carnet td:nth-child(2) { width: 36%%; }
 .pied { font-size: 11pt; color: #333; margin-top: 1em; border-top: 0.5pt solid #999; padding-top: 0.3em; }
 """
 
