@@ -45,7 +45,7 @@ fn the_starter_wiki_covers_every_theme_and_audience_with_attachments_and_transla
             })
             .collect()
     };
-    let vocabulary = mallette::vocabulary::Vocabularies::defaults();
+    let vocabulary = mallette_content::vocabulary::Vocabularies::defaults();
     for (field, key) in [("themes", "themes"), ("audiences", "audiences")] {
         let used = values(field);
         for slug in vocabulary.get(key).slugs() {

@@ -7,9 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use mallette::config::Config;
-use mallette::links::SiteLinks;
-use mallette::vocabulary::Vocabularies;
+use mallette_content::config::Config;
+use mallette_content::links::SiteLinks;
+use mallette_content::vocabulary::Vocabularies;
 
 fn setup() -> &'static (Config, Vocabularies) {
     static SETUP: OnceLock<(Config, Vocabularies)> = OnceLock::new();
@@ -30,27 +30,27 @@ pub fn frontmatter(data: &[u8]) {
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
         .replace("\r\n", "\n");
-    let Ok(split) = mallette::frontmatter::split(&text) else {
+    let Ok(split) = mallette_content::frontmatter::split(&text) else {
         return;
     };
     assert!(
         split.body_line >= 2,
         "the body starts after the opening `---`"
     );
-    let Ok(root) = mallette::frontmatter::parse_yaml(split.yaml, 2) else {
+    let Ok(root) = mallette_content::frontmatter::parse_yaml(split.yaml, 2) else {
         return;
     };
     let (config, vocabularies) = setup();
     let file = Path::new("content/kits/fuzz.md");
     if let Err(diagnostics) =
-        mallette::validate::validate_kit(file, &root, config, vocabularies, None)
+        mallette_content::validate::validate_kit(file, &root, config, vocabularies, None)
     {
         assert!(
             !diagnostics.is_empty(),
             "a refusal names at least one problem"
         );
     }
-    let _ = mallette::validate::validate_page(file, &root);
+    let _ = mallette_content::validate::validate_page(file, &root);
 }
 
 fn links() -> &'static SiteLinks {
@@ -81,7 +81,7 @@ pub fn markdown(data: &[u8]) {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
     };
-    let rendered = mallette::markdown::render(body, 5, "content/kits/a/index.md", links());
+    let rendered = mallette_content::markdown::render(body, 5, "content/kits/a/index.md", links());
     check_safe(&rendered.html());
 }
 

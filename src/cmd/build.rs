@@ -3,8 +3,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::diagnostics::Lang;
-use crate::site::{self, print_diagnostics, BuildOptions, Failure};
+use mallette_content::diagnostics::render_all;
+use mallette_content::Failure;
+
+use crate::pipeline::{self, BuildOptions};
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
@@ -28,32 +30,29 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
     let out = args.out.unwrap_or_else(|| root.join("public"));
-    let report = site::build(&BuildOptions {
+    let report = pipeline::build(&BuildOptions {
         root,
         out,
         base_url: args.base_url,
         drafts: args.drafts,
         offline: args.offline,
     })?;
-    print_diagnostics(&report.warnings, &report.sources, report.lang);
-    if report.lang == Lang::Fr {
-        eprintln!(
-            "Site construit : {} kits, {} pages, {} fichiers en {} ms → {}",
-            report.kits,
-            report.pages,
-            report.files_written,
-            report.millis,
-            report.out.display()
-        );
-    } else {
-        eprintln!(
-            "Built {} kits, {} pages, {} files in {} ms → {}",
-            report.kits,
-            report.pages,
-            report.files_written,
-            report.millis,
-            report.out.display()
-        );
-    }
+    eprint!(
+        "{}",
+        render_all(&report.warnings, &report.sources, report.lang)
+    );
+    eprintln!(
+        "{}",
+        report.lang.format(
+            "build.done",
+            &[
+                ("kits", &report.kits),
+                ("pages", &report.pages),
+                ("files", &report.files_written),
+                ("millis", &report.millis),
+                ("out", &report.out.display()),
+            ]
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }

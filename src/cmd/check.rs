@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::diagnostics::{Diagnostic, Lang, Severity};
-use crate::site::{self, render_diagnostics, AnalyseOptions, Failure};
+use mallette_content::diagnostics::{render_all, Diagnostic, Severity};
+use mallette_content::{analyse, AnalyseOptions, Failure, Lang};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -39,9 +39,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         strict: true,
         stale_after_days: args.stale_after_days,
     };
-    let (diagnostics, sources, lang, checked) = match site::analyse(&root, &options) {
+    let (diagnostics, sources, lang, checked) = match analyse(&root, &options) {
         Ok(analysis) => {
-            let lang = Lang::from_code(&analysis.config.language);
+            let lang = analysis.lang();
             (
                 analysis.warnings,
                 analysis.sources,
@@ -59,17 +59,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match args.format {
         Format::Human => {
-            eprint!("{}", render_diagnostics(&diagnostics, &sources, lang));
+            eprint!("{}", render_all(&diagnostics, &sources, lang));
             let warnings = diagnostics.len() - errors;
-            match (checked, lang) {
-                (Some(n), Lang::Fr) => {
-                    eprintln!("{n} fichiers vérifiés : aucune erreur, {warnings} avertissement(s).")
-                }
-                (Some(n), Lang::En) => {
-                    eprintln!("{n} files checked: no error, {warnings} warning(s).")
-                }
-                (None, Lang::Fr) => eprintln!("\n{errors} erreur(s), {warnings} avertissement(s)."),
-                (None, Lang::En) => eprintln!("\n{errors} error(s), {warnings} warning(s)."),
+            match checked {
+                Some(files) => eprintln!(
+                    "{}",
+                    lang.format("check.clean", &[("files", &files), ("warnings", &warnings)])
+                ),
+                None => eprintln!(
+                    "\n{}",
+                    lang.format(
+                        "check.errors",
+                        &[("errors", &errors), ("warnings", &warnings)]
+                    )
+                ),
             }
         }
         Format::Github => print!("{}", github(&diagnostics, lang)),

@@ -6,15 +6,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::site::{print_diagnostics, Failure};
+use mallette_content::diagnostics::render_all;
+use mallette_content::Failure;
 
 mod build;
 mod check;
+mod fetch;
 mod scaffold;
 mod search;
 mod serve;
 
-/// Exit codes of DESIGN.md §3.
+/// Exit codes (docs/cli.md).
 pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
@@ -44,7 +46,7 @@ pub enum Command {
     /// Create a new instance (settings, example kits, contributing guide, CI workflows)
     Init(scaffold::InitArgs),
     /// Download the catalogs of [[federation]] into federation/ (the only command using the network)
-    FetchCatalogs(scaffold::FetchArgs),
+    FetchCatalogs(fetch::FetchArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -55,7 +57,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::New(args) => scaffold::run_new(args),
         Command::Init(args) => scaffold::run_init(args),
-        Command::FetchCatalogs(args) => scaffold::run_fetch(args),
+        Command::FetchCatalogs(args) => fetch::run(args),
     };
     match result {
         Ok(code) => code,
@@ -71,24 +73,20 @@ pub fn report_failure(failure: Failure) -> ExitCode {
             sources,
             lang,
         } => {
-            print_diagnostics(&diagnostics, &sources, lang);
+            eprint!("{}", render_all(&diagnostics, &sources, lang));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let files: std::collections::BTreeSet<_> = diagnostics
                 .iter()
                 .filter(|d| d.is_error())
                 .map(|d| &d.file)
                 .collect();
-            if lang == crate::diagnostics::Lang::Fr {
-                eprintln!(
-                    "\n{errors} erreur(s) dans {} fichier(s) : rien n'a été écrit.",
-                    files.len()
-                );
-            } else {
-                eprintln!(
-                    "\n{errors} error(s) in {} file(s): nothing was written.",
-                    files.len()
-                );
-            }
+            eprintln!(
+                "\n{}",
+                lang.format(
+                    "failure.content",
+                    &[("errors", &errors), ("files", &files.len())]
+                )
+            );
             ExitCode::from(EXIT_CONTENT)
         }
         Failure::Fatal(error) => {

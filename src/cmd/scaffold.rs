@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::scaffold;
-use crate::site::Failure;
+use mallette_content::Failure;
 
 #[derive(Args, Debug)]
 pub struct NewArgs {
@@ -47,21 +47,5 @@ pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
         args.dir.display(),
         args.dir.display()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Args, Debug)]
-pub struct FetchArgs {
-    /// Instance folder
-    #[arg(long)]
-    pub root: Option<PathBuf>,
-}
-
-pub fn run_fetch(args: FetchArgs) -> Result<ExitCode, Failure> {
-    let root = super::root_or_default(args.root);
-    let config = crate::config::Config::load(&root)?;
-    for (name, path, count) in crate::federation::fetch(&root, &config)? {
-        println!("{name}: {count} kits → {}", path.display());
-    }
     Ok(ExitCode::SUCCESS)
 }

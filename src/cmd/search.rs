@@ -6,8 +6,9 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::search_assets::SEARCH_INDEX_DIR;
-use crate::site::Failure;
+use mallette_content::Failure;
+
+use crate::index::SEARCH_INDEX_DIR;
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::serve::{self, ServeOptions};
-use crate::site::Failure;
+use mallette_content::Failure;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {

@@ -1,0 +1,172 @@
+//! The one build path, shared by `mallette build` and `mallette serve`:
+//!
+//! ```text
+//! content::analyse ─▶ index::write ─▶ render::render_pages ─▶ publish (SiteWriter, assets, feeds)
+//! ```
+//!
+//! [`build`] analyses the instance (every content error of every file, or an
+//! [`Analysis`]), writes the search files first (pages name their content-hashed files), renders
+//! every page into the publish stage's writer, then the theme's static files, the attachments and
+//! the feeds, all into a staging folder that replaces the output only once everything is written.
+//! Each stage reads the previous one's output; nothing is shared mutably.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use mallette_content::diagnostics::Diagnostic;
+use mallette_content::{analyse, AnalyseOptions, Analysis, Failure, Lang};
+
+use crate::index::{self, SearchAssets};
+use crate::publish::{self, SiteWriter, Staging};
+use crate::render::{self, PageLink, Renderer, Theme};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// A site that works opened from disk (`file://`): relative links to `index.html` files.
+    pub offline: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    pub out: PathBuf,
+    pub kits: usize,
+    pub pages: usize,
+    pub files_written: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub sources: HashMap<String, String>,
+    pub lang: Lang,
+    pub millis: u128,
+}
+
+/// A build and what `serve` needs to apply later edits without a full build.
+pub struct Built {
+    pub report: Report,
+    pub analysis: Analysis,
+    pub search: SearchAssets,
+    pub theme: Theme,
+}
+
+/// Build the site into `options.out`, atomically.
+pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
+    build_keeping(options, false).map(|built| built.report)
+}
+
+/// [`build`], keeping the analysis. With `keep_bodies`, pages copy each body's HTML instead of
+/// taking it (`serve` may render any page again after an edit; a build takes them, so that it
+/// never holds every body at once).
+pub fn build_keeping(options: &BuildOptions, keep_bodies: bool) -> Result<Built, Failure> {
+    let started = Instant::now();
+    let mut analysis = analyse(
+        &options.root,
+        &AnalyseOptions {
+            drafts: options.drafts,
+            // Offline pages link relatively; they are built at `/` and then rewritten.
+            base_url: if options.offline {
+                Some("/".into())
+            } else {
+                options.base_url.clone()
+            },
+            strict: false,
+            stale_after_days: None,
+        },
+    )?;
+    analysis.keep_bodies = keep_bodies;
+    let theme = Theme::load(&analysis.root, &analysis.config.theme)?;
+    let staging = Staging::new(&options.root, &options.out)?;
+    let (written, search) = write_site(&analysis, &theme, &staging, options.offline)?;
+    let out = staging.commit()?;
+    let kits = analysis
+        .documents
+        .iter()
+        .filter(|a| a.doc.kit().is_some())
+        .count();
+    let report = Report {
+        out,
+        kits,
+        pages: analysis.documents.len() - kits,
+        files_written: written,
+        lang: analysis.lang(),
+        warnings: analysis.warnings.clone(),
+        sources: analysis.sources.clone(),
+        millis: started.elapsed().as_millis(),
+    };
+    Ok(Built {
+        report,
+        analysis,
+        search,
+        theme,
+    })
+}
+
+/// The renderer of an analysed instance: its theme, settings and plain pages for the footer.
+/// With `search`, pages name its files.
+pub fn renderer<'a>(
+    analysis: &'a Analysis,
+    theme: &Theme,
+    search: Option<&SearchAssets>,
+) -> Result<Renderer<'a>> {
+    let base = analysis.config.base_path();
+    let page_links: Vec<PageLink> = analysis
+        .documents
+        .iter()
+        .filter(|a| a.doc.kit().is_none())
+        .map(|a| PageLink {
+            slug: a.doc.slug.clone(),
+            title: a.doc.title().to_string(),
+            url: format!("{base}{}", a.doc.url_path),
+        })
+        .collect();
+    let mut renderer = Renderer::new(
+        &analysis.config,
+        &analysis.vocabularies,
+        theme,
+        base,
+        &page_links,
+    )?;
+    if let Some(search) = search {
+        renderer.set_search(search);
+    }
+    Ok(renderer)
+}
+
+/// Write the search files, every page, the assets and the feeds. Returns files written.
+fn write_site(
+    analysis: &Analysis,
+    theme: &Theme,
+    staging: &Staging,
+    offline: bool,
+) -> Result<(usize, SearchAssets)> {
+    let config = &analysis.config;
+    let kits = analysis.kit_entries();
+    let base = config.base_path();
+
+    // The search index first: pages link to its content-hashed files. Documents are made one at
+    // a time as the index takes them (their text is the bulk of a large build's memory); the
+    // filter labels only need their metadata.
+    let metadata: Vec<_> =
+        index::search_documents(&base, &kits, &analysis.remote, &config.language, false).collect();
+    let labels = index::labels(&analysis.vocabularies, &config.language, &metadata);
+    drop(metadata);
+    let search = index::write(
+        staging.path(),
+        index::search_documents(&base, &kits, &analysis.remote, &config.language, true),
+        &labels,
+        offline,
+    )
+    .context("writing the search index")?;
+
+    let renderer = renderer(analysis, theme, Some(&search))?;
+    let writer = SiteWriter::staged(staging, analysis, theme, offline)?;
+    let pages = render::render_pages(analysis, &renderer, &kits, &analysis.remote, &writer, None)?;
+    let mut written = pages.len() + kits.len() + search.files_written;
+    written += publish::write_assets(&writer, analysis, &kits, theme)?;
+    written += publish::write_feeds(&writer, analysis, &kits, &pages)?;
+    Ok((written, search))
+}

@@ -1,0 +1,227 @@
+//! Scaffolding: a new kit from a template (`mallette new`) and a new instance (`mallette init`).
+//!
+//! The kit template is generated from the instance's own vocabularies, so the allowed values it
+//! lists in comments are always the ones `check` accepts, and the kit passes `check` as created.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use mallette_content::config::Config;
+use mallette_content::diagnostics::closest;
+use mallette_content::slug::slugify;
+use mallette_content::vocabulary::Vocabularies;
+
+/// Write a new kit for `title`; returns its path. Refuses to overwrite an existing file.
+pub fn new_kit(root: &Path, title: &str, theme: Option<&str>, folder: bool) -> Result<PathBuf> {
+    let config = Config::load(root)?;
+    let vocabularies = Vocabularies::load(root)?;
+    let slug = slugify(title);
+    if slug.is_empty() {
+        bail!("the title `{title}` gives an empty identifier: use letters or digits");
+    }
+    let themes = vocabularies.get("themes");
+    let theme = match theme {
+        Some(t) if themes.get(t).is_some() => t.to_string(),
+        Some(t) => {
+            let suggestion = closest(t, themes.terms.iter().map(|x| x.slug.as_str()));
+            bail!(
+                "--theme `{t}` is not in the themes vocabulary{} (allowed: {})",
+                suggestion
+                    .map(|s| format!(" — did you mean `{s}`?"))
+                    .unwrap_or_default(),
+                themes.slugs().join(", ")
+            );
+        }
+        None => themes
+            .terms
+            .first()
+            .map(|t| t.slug.clone())
+            .context("the themes vocabulary is empty")?,
+    };
+    let kits = root.join("content/kits");
+    let path = if folder {
+        kits.join(&slug).join("index.md")
+    } else {
+        kits.join(format!("{slug}.md"))
+    };
+    let other = if folder {
+        kits.join(format!("{slug}.md"))
+    } else {
+        kits.join(&slug).join("index.md")
+    };
+    if path.exists() || other.exists() {
+        bail!(
+            "{} already exists: choose another title",
+            if path.exists() { &path } else { &other }.display()
+        );
+    }
+    let text = kit_template(
+        title,
+        &theme,
+        &config,
+        &vocabularies,
+        chrono::Local::now().date_naive(),
+    );
+    std::fs::create_dir_all(path.parent().unwrap())?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+fn allowed(vocabularies: &Vocabularies, key: &str) -> String {
+    vocabularies.get(key).slugs().join(", ")
+}
+
+fn first(vocabularies: &Vocabularies, key: &str, preferred: &str) -> String {
+    let vocabulary = vocabularies.get(key);
+    if vocabulary.get(preferred).is_some() {
+        preferred.to_string()
+    } else {
+        vocabulary
+            .terms
+            .first()
+            .map(|t| t.slug.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The text of a new kit: every field with a valid example, allowed values in comments.
+pub fn kit_template(
+    title: &str,
+    theme: &str,
+    config: &Config,
+    vocabularies: &Vocabularies,
+    today: chrono::NaiveDate,
+) -> String {
+    let title_yaml = serde_json::to_string(title).unwrap_or_else(|_| "\"\"".into());
+    let license = config
+        .licenses
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "CC-BY-SA-4.0".into());
+    let competence = first(vocabularies, "competences", "pix:4.2");
+    format!(
+        r#"---
+title: {title_yaml}
+# Une ou deux phrases (300 caractères au plus), montrées dans les listes et la recherche.
+summary: "Ce que les participants sauront faire à la fin de l'atelier."
+# Thèmes : {themes}
+themes: [{theme}]
+# Publics : {audiences}
+audiences: [{audience}]
+# Niveau : {levels}
+level: {level}
+# Durée : minutes (90) ou "1h30", "45min" ; de 5 à 2880 minutes.
+duration: 1h30
+participants: {{min: 4, max: 12}}
+# Formats : {formats}
+formats: [{format}]
+# Compétences travaillées : pix:1.1 à pix:5.2, digcomp:1.1 à digcomp:5.4
+competences: ["{competence}"]
+# Prérequis, même forme que les compétences (laisser vide s'il n'y en a pas).
+prerequisites: []
+# Matériel : {materials}
+materials: [{material}]
+# Accessibilité : {accessibility}
+accessibility: []
+# Licence : {licenses}
+license: {license}
+authors: ["Votre nom ou celui de votre structure"]
+created: {today}
+updated: {today}
+# draft: true  # un brouillon est visible avec `mallette serve`, pas publié par `mallette build`
+---
+
+## Objectifs
+
+- Ce que les participants comprennent.
+- Ce qu'ils savent faire en repartant.
+
+## Public et prérequis
+
+À qui s'adresse l'atelier, ce qu'il faut savoir faire avant.
+
+## Matériel
+
+- Ce qu'il faut préparer, imprimer, installer.
+
+## Déroulé
+
+| Étape | Durée |
+|---|---|
+| Accueil et tour de table | 10 min |
+| Découverte | 30 min |
+| Mise en pratique | 40 min |
+| Bilan | 10 min |
+
+Total : 1 h 30.
+
+## Adaptations
+
+Selon le public, sans vidéoprojecteur, avec une connexion faible…
+
+## Points de vigilance
+
+Les pièges à éviter.
+
+## Pour aller plus loin
+
+Des ressources pour les participants et pour l'animateur ou l'animatrice.
+"#,
+        themes = allowed(vocabularies, "themes"),
+        audiences = allowed(vocabularies, "audiences"),
+        audience = first(vocabularies, "audiences", "adultes"),
+        levels = allowed(vocabularies, "levels"),
+        level = first(vocabularies, "levels", "debutant"),
+        formats = allowed(vocabularies, "formats"),
+        format = first(vocabularies, "formats", "atelier-collectif"),
+        materials = allowed(vocabularies, "materials"),
+        material = first(vocabularies, "materials", "ordinateurs"),
+        accessibility = allowed(vocabularies, "accessibility"),
+        licenses = config.licenses.join(", "),
+    )
+}
+
+const CONTRIBUTING: &str = include_str!("init/CONTRIBUTING.md");
+const GITHUB_WORKFLOW: &str = include_str!("init/.github/workflows/mallette.yml");
+const GITLAB_CI: &str = include_str!("init/.gitlab-ci.yml");
+const GITIGNORE: &str = include_str!("init/gitignore");
+
+/// Create a new instance in `dir` (which must not exist or be empty). Returns the files written.
+pub fn init(dir: &Path, name: &str) -> Result<Vec<PathBuf>> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        bail!("{} is not empty: choose a new folder", dir.display());
+    }
+    let title = serde_json::to_string(name)?;
+    let config = format!(
+        "# Settings of this wiki; every key is documented in mallette's README.\ntitle = {title}\ndescription = \"Les fiches ateliers de notre réseau de médiation numérique.\"\nbase_url = \"/\"\nlanguage = \"fr\"\n# edit_url = \"https://forge.example/reseau/wiki/-/edit/main/{{path}}\"\n"
+    );
+    let files: Vec<(&str, String)> = vec![
+        ("mallette.toml", config),
+        ("CONTRIBUTING.md", CONTRIBUTING.to_string()),
+        (".github/workflows/mallette.yml", GITHUB_WORKFLOW.to_string()),
+        (".gitlab-ci.yml", GITLAB_CI.to_string()),
+        (".gitignore", GITIGNORE.to_string()),
+        ("content/pages/a-propos.md", format!("---\ntitle: À propos\n---\n\n{name} rassemble les fiches ateliers de notre réseau. Pour proposer un kit, lisez le guide de contribution (CONTRIBUTING.md) du dépôt.\n")),
+    ];
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().unwrap())?;
+        std::fs::write(&full, text).with_context(|| format!("cannot write {}", full.display()))?;
+        written.push(full);
+    }
+    written.push(new_kit(
+        dir,
+        "Premiers pas avec un smartphone",
+        Some("outils-du-quotidien"),
+        false,
+    )?);
+    written.push(new_kit(
+        dir,
+        "Repérer une arnaque par courriel",
+        Some("securite"),
+        true,
+    )?);
+    Ok(written)
+}

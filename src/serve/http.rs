@@ -1,0 +1,170 @@
+//! The HTTP side of `serve`: the site's files (HTML pages with the live-reload script added), the
+//! event stream, the WebSocket and the live-reload script.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+
+use super::{Event, Served};
+
+const LIVE_JS: &str = include_str!("live.js");
+
+/// The event stream of one page: the standing error first (a page opened while the content has
+/// errors shows them at once), then every rebuild. A comment every 15 s detects closed pages.
+pub(super) async fn events(
+    State(served): State<Arc<Served>>,
+) -> Sse<impl futures_util::Stream<Item = Result<sse::Event, Infallible>>> {
+    let (initial, rx) = served.hub.lock().unwrap().subscribe();
+    let later = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|event| (event, rx))
+    });
+    let stream = futures_util::StreamExt::map(
+        futures_util::StreamExt::chain(futures_util::stream::iter(initial), later),
+        |event| Ok(sse_event(&event)),
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The events of one page, over a WebSocket: text messages `reload`, or `error` + a newline + the
+/// diagnostics. What the page sends is read only to notice it has gone.
+pub(super) async fn websocket(
+    State(served): State<Arc<Served>>,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    upgrade.on_upgrade(move |mut socket| async move {
+        use axum::extract::ws::Message;
+        let (initial, mut rx) = served.hub.lock().unwrap().subscribe();
+        if let Some(event) = initial {
+            if socket
+                .send(Message::Text(ws_text(&event).into()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        loop {
+            tokio::select! {
+                event = rx.recv() => {
+                    let Some(event) = event else { return };
+                    if socket.send(Message::Text(ws_text(&event).into())).await.is_err() {
+                        return;
+                    }
+                }
+                incoming = socket.recv() => {
+                    if !matches!(incoming, Some(Ok(_))) {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn ws_text(event: &Event) -> String {
+    match event {
+        Event::Reload => "reload".into(),
+        Event::Error(text) => format!("error\n{text}"),
+    }
+}
+
+pub(super) async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+/// A file of the built site (`404.html` for what does not exist), HTML pages with the live
+/// script added.
+pub(super) async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
+    let (status, path) = match resolve(&served.out, uri.path()) {
+        Some(path) => (StatusCode::OK, path),
+        None => (StatusCode::NOT_FOUND, served.out.join("404.html")),
+    };
+    let bytes = tokio::fs::read(&path).await.unwrap_or_default();
+    let content_type = content_type(&path);
+    let body = if content_type.starts_with("text/html") {
+        inject_live_script(bytes)
+    } else {
+        bytes
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The file for a URL path, refusing anything that would leave the site folder.
+fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
+    let decoded = mallette_content::links::percent_decode(url);
+    let mut path = out.to_path_buf();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains('\\') => return None,
+            s => path.push(s),
+        }
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    path.is_file().then_some(path)
+}
+
+fn inject_live_script(bytes: Vec<u8>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(&bytes);
+    let tag = "<script src=\"/__mallette/live.js\" defer></script>";
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]).into_bytes(),
+        None => format!("{html}{tag}").into_bytes(),
+    }
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "txt" | "md" | "csv" => "text/plain; charset=utf-8",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// One Server-Sent Events message (`event: reload` or `event: error` with the diagnostics).
+fn sse_event(event: &Event) -> sse::Event {
+    match event {
+        Event::Reload => sse::Event::default().event("reload").data("reload"),
+        Event::Error(text) => sse::Event::default().event("error").data(text.trim_end()),
+    }
+}

@@ -1,0 +1,206 @@
+//! Watching the instance and applying each burst of changes: in place when `live` can, else a
+//! full build (the same atomic build as `mallette build`); then telling open pages.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mallette_content::diagnostics::render_all;
+use mallette_content::{Failure, Lang};
+
+use super::live::{LiveSite, SearchJob, Update};
+use super::{Event, Hub};
+use crate::pipeline::BuildOptions;
+
+/// Only changes count: the build itself opens and reads every file, and inotify reports those
+/// accesses too.
+fn is_change(event: &notify::Result<notify::Event>) -> bool {
+    match event {
+        Ok(event) => matches!(
+            event.kind,
+            notify::EventKind::Create(_)
+                | notify::EventKind::Modify(_)
+                | notify::EventKind::Remove(_)
+        ),
+        Err(_) => true,
+    }
+}
+
+/// Rebuild after each burst of changes: an editor's save is often several events (write, rename,
+/// chmod); wait until none has come for [`DEBOUNCE`].
+pub(super) fn watch_loop(
+    rx: Receiver<notify::Result<notify::Event>>,
+    options: BuildOptions,
+    mut live: Option<LiveSite>,
+    hub: Arc<Mutex<Hub>>,
+) {
+    const DEBOUNCE: Duration = Duration::from_millis(20);
+    let mut changed: Vec<PathBuf> = Vec::new();
+    let generation_counter = Arc::new(AtomicU64::new(0));
+    let search_lock = Arc::new(Mutex::new(()));
+    let (jobs, pending) = mpsc::channel();
+    {
+        let (latest, lock) = (generation_counter.clone(), search_lock.clone());
+        std::thread::spawn(move || search_worker(pending, latest, lock));
+    }
+    while let Ok(event) = rx.recv() {
+        if !is_change(&event) {
+            continue;
+        }
+        collect_paths(&event, &mut changed);
+        while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+            if is_change(&more) {
+                collect_paths(&more, &mut changed);
+            }
+        }
+        // Rebuilds hold the search lock: a background re-index never writes into a site being
+        // replaced, and the new generation makes any unfinished one give up.
+        let generation = generation_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let in_place = {
+            let _guard = search_lock.lock().unwrap_or_else(|e| e.into_inner());
+            rebuild(&options, &mut live, &changed, &hub, false).0
+        };
+        if in_place {
+            reindex(live.as_ref(), generation, &jobs);
+        }
+        changed.clear();
+    }
+}
+
+/// After edits applied in place, hand the search index's update to the [`search_worker`].
+fn reindex(live: Option<&LiveSite>, generation: u64, jobs: &mpsc::Sender<SearchJob>) {
+    let Some(site) = live else { return };
+    match site.search_job(generation) {
+        Ok(job) => {
+            let _ = jobs.send(job);
+        }
+        Err(error) => eprintln!("search: {error:#}"),
+    }
+}
+
+/// Runs search re-index jobs one at a time, the newest first: jobs that a newer one replaced
+/// while another ran are dropped unrun (a contributor saving every few seconds on a large
+/// instance must not pile up whole re-indexings).
+fn search_worker(jobs: mpsc::Receiver<SearchJob>, latest: Arc<AtomicU64>, lock: Arc<Mutex<()>>) {
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let started = Instant::now();
+        let lang = job.lang;
+        match job.run(&latest, &lock) {
+            Ok(true) => {
+                let millis = started.elapsed().as_millis();
+                eprintln!(
+                    "{}",
+                    lang.format("serve.search-updated", &[("millis", &millis)])
+                );
+            }
+            Ok(false) => {} // a newer rebuild took over
+            Err(error) => eprintln!("search: {error:#}"),
+        }
+    }
+}
+
+/// Paths of a change event; an error (lost events) is recorded as "everything".
+fn collect_paths(event: &notify::Result<notify::Event>, changed: &mut Vec<PathBuf>) {
+    match event {
+        Ok(event) => {
+            for path in &event.paths {
+                if !changed.contains(path) {
+                    changed.push(path.clone());
+                }
+            }
+        }
+        Err(_) => changed.push(PathBuf::new()),
+    }
+}
+
+/// Apply `changed` to the site: in place when only bodies changed, else a full atomic build.
+/// Apply `changed` to the site: in place when only what `live` can update changed, else a full
+/// atomic build. Returns whether it was applied in place (then search is re-indexed in the
+/// background) and the instance's language.
+pub(super) fn rebuild(
+    options: &BuildOptions,
+    live: &mut Option<LiveSite>,
+    changed: &[PathBuf],
+    hub: &Arc<Mutex<Hub>>,
+    first: bool,
+) -> (bool, Lang) {
+    let started = Instant::now();
+    let mut in_place = false;
+    let incremental = match live.as_mut() {
+        Some(site) if !changed.is_empty() => site.update(changed),
+        _ => Ok(Update::NeedsFullBuild),
+    };
+    let mut lang = live.as_ref().map(LiveSite::lang).unwrap_or(Lang::Fr);
+    if matches!(incremental, Ok(Update::Nothing)) {
+        return (false, lang);
+    }
+    let result = match incremental {
+        Ok(Update::Pages(pages)) => {
+            let shown = if pages.len() > 4 {
+                format!("{}… ({} pages)", pages[..3].join(", "), pages.len())
+            } else {
+                pages.join(", ")
+            };
+            let millis = started.elapsed().as_millis();
+            eprintln!(
+                "{}",
+                lang.format(
+                    "serve.pages-updated",
+                    &[("pages", &shown), ("millis", &millis)]
+                )
+            );
+            in_place = true;
+            Ok(())
+        }
+        Ok(Update::NeedsFullBuild | Update::Nothing) => match LiveSite::build(options.clone()) {
+            Ok((report, site)) => {
+                lang = report.lang;
+                eprint!(
+                    "{}",
+                    render_all(&report.warnings, &report.sources, report.lang)
+                );
+                let millis = started.elapsed().as_millis();
+                eprintln!(
+                    "{}",
+                    lang.format(
+                        "serve.rebuilt",
+                        &[("kits", &report.kits), ("millis", &millis)]
+                    )
+                );
+                *live = Some(site);
+                Ok(())
+            }
+            Err(failure) => Err(failure),
+        },
+        Err(failure) => Err(failure),
+    };
+    match result {
+        Ok(()) => {
+            if !first {
+                hub.lock().unwrap().broadcast(Event::Reload);
+            }
+        }
+        Err(Failure::Content {
+            diagnostics,
+            sources,
+            lang: failure_lang,
+        }) => {
+            lang = failure_lang;
+            let text = render_all(&diagnostics, &sources, lang);
+            eprint!("{text}");
+            eprintln!("{}", lang.text("serve.errors-kept"));
+            hub.lock().unwrap().broadcast(Event::Error(text));
+        }
+        Err(Failure::Fatal(error)) => {
+            let text = format!("error: {error:#}\n");
+            eprint!("{text}");
+            hub.lock().unwrap().broadcast(Event::Error(text));
+        }
+    }
+    (in_place, lang)
+}
