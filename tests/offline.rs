@@ -7,18 +7,17 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// Every `href="…"`, `src="…"` and search-file value of `html`.
+/// Every `href`, `src` and search-file value of `html`'s elements (read by the HTML oracle).
 fn links(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for attribute in ["href=\"", "src=\"", "data-manifest=\"", "data-offline=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attribute) {
-            rest = &rest[i + attribute.len()..];
-            let end = rest.find('"').unwrap_or(rest.len());
-            found.push(rest[..end].to_string());
-        }
-    }
-    found
+    common::html::start_tags(html)
+        .iter()
+        .flat_map(|tag| {
+            ["href", "src", "data-manifest", "data-offline"]
+                .iter()
+                .filter_map(|a| tag.get(a).map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn html_files(dir: &Path) -> Vec<PathBuf> {
@@ -196,5 +195,58 @@ fn the_same_content_gives_the_same_zip() {
     assert_eq!(
         std::fs::read(a.join(zip)).unwrap(),
         std::fs::read(b.join(zip)).unwrap()
+    );
+}
+
+/// The text of every `<code>` element of the kit page that teaches HTML.
+fn code_samples(html: &str) -> Vec<String> {
+    common::html::texts_of(html, "code")
+}
+
+#[test]
+fn a_kit_that_teaches_html_keeps_its_code_samples_in_the_site_offline_and_in_its_zip() {
+    let expected = [
+        "<a href=\"/contact\">Contact</a>".to_string(),
+        "<img src=\"/images/logo.png\" alt=\"Logo\">".to_string(),
+        "<a href=\"/contact\">Contact</a>\n<img src=\"/images/logo.png\" alt=\"Logo\">\n<form action=\"/envoyer\">\n".to_string(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let (web, usb) = (dir.path().join("web"), dir.path().join("usb"));
+    let root = site("teaching-html");
+    assert_eq!(build(&root, &web).code(), 0);
+    let run = run(mallette()
+        .arg("build")
+        .arg("--offline")
+        .arg("--root")
+        .arg(&root)
+        .arg("--out")
+        .arg(&usb));
+    assert_eq!(run.code(), 0, "{}", run.stderr);
+    let page = "kits/premiere-page-html/index.html";
+
+    let web_page = read(web.join(page));
+    assert_eq!(code_samples(&web_page), expected, "normal site");
+    let usb_page = read(usb.join(page));
+    assert_eq!(code_samples(&usb_page), expected, "offline site");
+    // …while the page's own links were made relative.
+    assert!(usb_page.contains("href=\"../../kits/premiere-page-html/modele.txt\""));
+    assert!(!usb_page.contains("href=\"/kits"));
+
+    let bytes = std::fs::read(web.join("kits/premiere-page-html/premiere-page-html.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut standalone = String::new();
+    archive
+        .by_name("premiere-page-html/index.html")
+        .unwrap()
+        .read_to_string(&mut standalone)
+        .unwrap();
+    assert_eq!(code_samples(&standalone), expected, "the kit's .zip");
+    assert!(
+        standalone.contains("href=\"modele.txt\""),
+        "the attachment beside the page"
+    );
+    assert!(
+        standalone.contains("href=\"https://example.org/themes/culture-numerique/\""),
+        "links to the rest of the site point to it on the web"
     );
 }

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod html;
+pub use html::tags_with_event_handlers;
+
 pub fn mallette() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mallette"))
 }
@@ -135,60 +138,4 @@ pub fn run_browser_script(script: &str, args: &[&str]) {
         output.status.success() && stdout.contains(" passed, 0 failed"),
         "{script} failed:\n{stdout}\n{stderr}"
     );
-}
-
-/// Start tags carrying an `on…` attribute, anywhere in `html` (attribute values skipped, so
-/// escaped text inside a value is never mistaken for an attribute).
-pub fn tags_with_event_handlers(html: &str) -> Vec<String> {
-    let bytes = html.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while let Some(p) = html[i..].find('<') {
-        let lt = i + p;
-        i = lt + 1;
-        if !bytes.get(lt + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut k = lt + 1;
-        while k < bytes.len() && !bytes[k].is_ascii_whitespace() && bytes[k] != b'>' {
-            k += 1;
-        }
-        let mut handlers = false;
-        loop {
-            while k < bytes.len() && (bytes[k].is_ascii_whitespace() || bytes[k] == b'/') {
-                k += 1;
-            }
-            if k >= bytes.len() || bytes[k] == b'>' {
-                break;
-            }
-            let start = k;
-            while k < bytes.len()
-                && !bytes[k].is_ascii_whitespace()
-                && !matches!(bytes[k], b'=' | b'>')
-            {
-                k += 1;
-            }
-            if html[start..k].to_ascii_lowercase().starts_with("on") {
-                handlers = true;
-            }
-            if k < bytes.len() && bytes[k] == b'=' {
-                k += 1;
-                if k < bytes.len() && (bytes[k] == b'"' || bytes[k] == b'\'') {
-                    let quote = bytes[k] as char;
-                    k = html[k + 1..]
-                        .find(quote)
-                        .map_or(bytes.len(), |e| k + 1 + e + 1);
-                } else {
-                    while k < bytes.len() && !bytes[k].is_ascii_whitespace() && bytes[k] != b'>' {
-                        k += 1;
-                    }
-                }
-            }
-        }
-        if handlers {
-            found.push(html[lt..k.min(bytes.len())].to_string());
-        }
-        i = k.min(bytes.len());
-    }
-    found
 }

@@ -8,6 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "../common/html.rs"]
+mod html;
+use html::StartTag;
+
 /// One problem: the file (relative to the site), the rule and what was found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -113,149 +117,15 @@ pub fn is_other_origin(url: &str) -> bool {
     }
 }
 
-/// Decode the few entities that can hide a URL in an attribute (`&#x3A;`, `&colon;`…).
-fn decode_entities(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let entity = &tail[1..e];
-            let c = match entity {
-                "amp" => Some('&'),
-                "colon" => Some(':'),
-                "sol" => Some('/'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "Tab" => Some('\t'),
-                "NewLine" => Some('\n'),
-                _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                    u32::from_str_radix(&entity[2..], 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                }
-                _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &tail[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A start tag: lower-case name and attributes (lower-case names, entity-decoded values).
-struct StartTag {
-    name: String,
-    attributes: Vec<(String, String)>,
-}
-
-impl StartTag {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Walk the start tags of an HTML (or SVG) document, with the text of `<style>` elements.
+/// Walk the start tags of an HTML (or SVG) document, then the text of its `<style>` elements,
+/// as the HTML oracle (html5ever's tokenizer) reads them: attribute values entity-decoded.
 fn tags(html: &str, mut on_tag: impl FnMut(&StartTag), mut on_style: impl FnMut(&str)) {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(p) = html[i..].find('<') {
-        let lt = i + p;
-        let rest = &html[lt + 1..];
-        if rest.starts_with("!--") {
-            i = rest.find("-->").map_or(html.len(), |e| lt + 1 + e + 3);
-            continue;
-        }
-        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            i = lt + 1;
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-            .unwrap_or(rest.len());
-        let name = rest[..name_len].to_ascii_lowercase();
-        // Attributes up to the closing `>` (quotes respected).
-        let mut k = lt + 1 + name_len;
-        let mut attributes = Vec::new();
-        loop {
-            while k < bytes.len() && (bytes[k].is_ascii_whitespace() || bytes[k] == b'/') {
-                k += 1;
-            }
-            if k >= bytes.len() || bytes[k] == b'>' {
-                k += 1;
-                break;
-            }
-            let start = k;
-            while k < bytes.len()
-                && !bytes[k].is_ascii_whitespace()
-                && !matches!(bytes[k], b'=' | b'>' | b'/')
-            {
-                k += 1;
-            }
-            let attribute = html[start..k].to_ascii_lowercase();
-            while k < bytes.len() && bytes[k].is_ascii_whitespace() {
-                k += 1;
-            }
-            let mut value = String::new();
-            if k < bytes.len() && bytes[k] == b'=' {
-                k += 1;
-                while k < bytes.len() && bytes[k].is_ascii_whitespace() {
-                    k += 1;
-                }
-                if k < bytes.len() && (bytes[k] == b'"' || bytes[k] == b'\'') {
-                    let quote = bytes[k];
-                    let end = html[k + 1..]
-                        .find(quote as char)
-                        .map_or(html.len(), |e| k + 1 + e);
-                    value = html[k + 1..end].to_string();
-                    k = (end + 1).min(html.len());
-                } else {
-                    let start = k;
-                    while k < bytes.len() && !bytes[k].is_ascii_whitespace() && bytes[k] != b'>' {
-                        k += 1;
-                    }
-                    value = html[start..k].to_string();
-                }
-            }
-            if attribute.is_empty() {
-                k += 1;
-                continue;
-            }
-            attributes.push((attribute, decode_entities(&value)));
-        }
-        let tag = StartTag { name, attributes };
-        on_tag(&tag);
-        i = k.min(html.len());
-        // Raw-text elements: skip their content (a script's data is not markup).
-        if matches!(tag.name.as_str(), "script" | "style" | "textarea" | "title") {
-            let close = format!("</{}", tag.name);
-            let end = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |e| i + e);
-            if tag.name == "style" {
-                on_style(&html[i..end]);
-            }
-            i = end;
-        }
+    let parsed = html::parse(html);
+    for tag in &parsed.tags {
+        on_tag(tag);
+    }
+    for style in &parsed.styles {
+        on_style(style);
     }
 }
 
