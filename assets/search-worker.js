@@ -172,6 +172,7 @@ function createSearchEngine(post, files) {
             level: d.l,
             audiences: d.a,
             duration: d.d,
+            durationText: d.dd,
             language: d.g,
             score: r.hits[i].score,
           }));

@@ -205,11 +205,6 @@ impl Analysis {
         )
     }
 
-    /// The kits of this instance, in source order, with their translation groups.
-    pub fn kit_entries(&self) -> Vec<crate::kits::KitEntry<'_>> {
-        crate::kits::kit_entries(self)
-    }
-
     /// The interface language of the instance.
     pub fn lang(&self) -> Lang {
         Lang::from_code(&self.config.language)

@@ -52,6 +52,16 @@ impl Lang {
     }
 }
 
+/// A duration as pages and search results show it, the same in French and English: `45 min`,
+/// `2 h`, `1 h 30`.
+pub fn duration_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
 /// The name of a language in that language (readers look for their own): `de` → `Deutsch`.
 /// Unknown codes are returned as written.
 pub fn language_name(code: &str) -> String {

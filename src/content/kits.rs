@@ -21,7 +21,14 @@ pub struct KitEntry<'a> {
 }
 
 /// The kits of this instance, in source order.
-pub(crate) fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
+impl Analysis {
+    /// The kits of this instance, in source order, with their translation groups.
+    pub fn kit_entries(&self) -> Vec<KitEntry<'_>> {
+        kit_entries(self)
+    }
+}
+
+fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
     let mut kits: Vec<KitEntry> = analysis
         .documents
         .iter()

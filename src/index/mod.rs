@@ -101,8 +101,9 @@ pub struct FilterGroup {
     pub values: Vec<(String, String, u64)>,
 }
 
-/// The order and first state of the search page's filters: the same as `static/search.js`.
-const FILTER_FIELDS: [&str; 9] = [
+/// The order and first state of the search page's filters: the page draws them in this order
+/// (`search.filters`), and `static/search.js` reads the fields from the page and the manifest.
+pub const FILTER_FIELDS: [&str; 9] = [
     "themes",
     "audiences",
     "level",
@@ -276,6 +277,7 @@ pub fn write(
                 "l": doc.level,
                 "a": doc.audiences,
                 "d": doc.duration_minutes,
+                "dd": mallette_content::i18n::duration_text(doc.duration_minutes),
                 "g": doc.language,
                 "x": doc.excerpt,
             })
@@ -320,6 +322,10 @@ pub fn write(
         "packs": packs,
         "docs": searcher.num_docs(),
         "labels": labels,
+        "filters": FILTER_FIELDS.iter().map(|f| serde_json::json!({
+            "field": f, "open": OPEN_FILTERS.contains(f),
+        })).collect::<Vec<_>>(),
+        "durations": DURATIONS,
         "counts": browse.facets,
         "stats": stats,
     })

@@ -3,15 +3,7 @@
 
 use chrono::Datelike;
 use mallette_content::i18n::{fill, Lang};
-
-/// `45 min`, `2 h`, `1 h 30`.
-pub fn duration(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02}"),
-    }
-}
+pub use mallette_content::i18n::duration_text as duration;
 
 /// `1er mars 2026`, `March 1, 2026`.
 pub fn date(date: chrono::NaiveDate, lang: Lang) -> String {

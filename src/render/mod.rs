@@ -257,6 +257,7 @@ impl<'a> Renderer<'a> {
                 "script_url": format!("{}{}", self.base, search.script),
                 "offline_url": search.offline_bundle.as_ref().map(|b| format!("{}{b}", self.base)),
                 "filters": search.filters,
+                "fields": crate::index::FILTER_FIELDS.join(" "),
             }),
         );
     }

@@ -30,9 +30,6 @@
 
   var PAGE_SIZE = 20;
   var POPOVER_SIZE = 5;
-  var FIELDS = ["themes", "audiences", "level", "duration", "formats", "materials", "competences", "accessibility", "language"];
-  var OPEN_FIELDS = ["themes", "audiences", "level", "duration"];
-  var DURATIONS = ["lt30", "30-60", "60-120", "gt120"];
 
   // ------------------------------------------------------------------ engine (worker)
 
@@ -166,13 +163,6 @@
     return fill(n === 0 ? strings.zero : n === 1 ? strings.one : strings.many, n);
   }
 
-  function duration(minutes) {
-    var h = Math.floor(minutes / 60), m = minutes % 60;
-    if (h === 0) return m + " min";
-    if (m === 0) return h + " h";
-    return h + " h " + (m < 10 ? "0" : "") + m;
-  }
-
   // The engine's snippet is HTML-escaped text with <mark> only; keep it that way.
   function snippetNode(html) {
     var p = el("p", { class: "search-hit-snippet" });
@@ -213,7 +203,8 @@
       if (value) meta.appendChild(el("div", null, [el("dt", { text: term }), el("dd", { text: value })]));
     };
     row(s.level, hit.level ? levels[hit.level] || hit.level : "");
-    row(s.duration, hit.duration ? duration(hit.duration) : "");
+    // The build writes each result's duration as pages show it.
+    row(s.duration, hit.durationText || "");
     row(s.audiences, (hit.audiences || []).map(function (a) { return audiences[a] || a; }).join(", "));
     var snippet = hit.snippet ? snippetNode(hit.snippet) : null;
     if (snippet && other) snippet.setAttribute("lang", other);
@@ -318,6 +309,8 @@
     var s = strings(app);
     var d = app.dataset;
     var manifest = null;
+    // The filter fields, in the build's order (the page names them).
+    var fields = (filtersBox.getAttribute("data-fields") || "").split(" ").filter(Boolean);
     var state = readUrl();
     var limit = PAGE_SIZE;
     var typing = false; // a history entry was pushed for the current run of keystrokes
@@ -328,7 +321,7 @@
     function readUrl() {
       var params = new URLSearchParams(location.search);
       var filters = [];
-      FIELDS.forEach(function (f) {
+      fields.forEach(function (f) {
         params.getAll(f).forEach(function (v) { if (v) filters.push([f, v]); });
       });
       return { q: params.get("q") || "", filters: filters };
@@ -368,59 +361,32 @@
       else statusTimer = setTimeout(function () { status.textContent = text; }, 500);
     }
 
-    // Filters: drawn once from the manifest (every value the site has), then only their counts
-    // and states change, so focus never jumps.
-    function fieldName(field) {
-      if (field === "duration") return d.filterDuration;
-      if (field === "language") return d.filterLanguage;
-      var names = {};
-      ((manifest.labels || {})._fields || []).forEach(function (p) { names[p[0]] = p[1]; });
-      return names[field] || field;
-    }
-
-    function fieldValues(field) {
-      if (field === "duration") {
-        var dl = { "lt30": d.durationLt30, "30-60": d.durationFrom30, "60-120": d.durationFrom60, "gt120": d.durationGt120 };
-        var present = (manifest.counts || {}).duration || {};
-        return DURATIONS.filter(function (v) { return present[v]; }).map(function (v) { return [v, dl[v]]; });
-      }
-      var counts = (manifest.counts || {})[field] || {};
-      return ((manifest.labels || {})[field] || []).filter(function (p) { return counts[p[0]]; });
-    }
-
-    function drawFilters() {
-      filtersBox.textContent = "";
-      var heading = el("h2", { class: "search-filters-title", id: "search-filters-title", text: d.filters });
-      filtersBox.appendChild(heading);
-      FIELDS.forEach(function (field) {
-        var values = fieldValues(field);
-        if (!values.length || (field === "language" && values.length < 2)) return; // no empty lists
-        var id = "search-facet-" + field;
-        var open = OPEN_FIELDS.indexOf(field) >= 0 || values.some(function (v) { return selected(field, v[0]); });
-        var details = el("details", { class: "search-facet", open: open });
-        details.appendChild(el("summary", { id: id }, [fieldName(field)]));
-        var list = el("ul", { class: "search-facet-values" });
-        boxes[field] = {};
-        values.forEach(function (pair) {
-          var box = el("input", { type: "checkbox", name: field, value: pair[0] });
-          var count = el("span", { class: "search-facet-count" });
-          var item = el("li", null, [el("label", null, [box, " ", el("span", { class: "search-facet-label", text: pair[1] }), " ", count])]);
-          box.addEventListener("change", function () { toggle(field, pair[0], box.checked); });
-          boxes[field][pair[0]] = { input: box, count: count, item: item };
-          list.appendChild(item);
+    // Filters: drawn by the page itself at build time (every value the site has, in the build's
+    // order, open or closed as the build chose); the script only takes them over: it enables
+    // them, then changes their counts and states, so nothing moves and focus never jumps.
+    function adoptFilters() {
+      Array.prototype.forEach.call(filtersBox.querySelectorAll("details.search-facet"), function (details) {
+        Array.prototype.forEach.call(details.querySelectorAll("input[type=checkbox]"), function (box) {
+          var field = box.name, value = box.value;
+          var item = box.closest("li");
+          var count = item.querySelector(".search-facet-count");
+          boxes[field] = boxes[field] || {};
+          boxes[field][value] = { input: box, count: count, item: item };
+          box.disabled = false;
+          box.addEventListener("change", function () { toggle(field, value, box.checked); });
+          if (selected(field, value)) details.open = true;
         });
-        details.appendChild(el("div", { role: "group", "aria-labelledby": id }, [list]));
-        filtersBox.appendChild(details);
       });
-      clearButton = el("button", { type: "button", class: "search-filters-clear", text: d.filtersClear });
-      clearButton.addEventListener("click", function () {
-        state.filters = [];
-        saveState(true);
-        typing = false;
-        input.focus();
-        update();
-      });
-      filtersBox.appendChild(clearButton);
+      clearButton = filtersBox.querySelector(".search-filters-clear");
+      if (clearButton) {
+        clearButton.addEventListener("click", function () {
+          state.filters = [];
+          saveState(true);
+          typing = false;
+          input.focus();
+          update();
+        });
+      }
       syncFilters(manifest.counts || {});
     }
 
@@ -537,7 +503,7 @@
     loadManifest().then(function (m) {
       manifest = m;
       lastFacets = m.counts || {};
-      drawFilters();
+      adoptFilters();
       if (hasState()) update();
     }, function () {
       results.appendChild(el("p", { class: "search-error", text: s.error }));
