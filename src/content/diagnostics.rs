@@ -110,9 +110,6 @@ pub enum Problem {
         target: String,
         suggestion: Option<String>,
     },
-    LinkToSymlink {
-        target: String,
-    },
     UnknownTranslationOf {
         slug: String,
     },
@@ -177,7 +174,6 @@ impl Problem {
             Problem::DuplicateSlug { .. } => "duplicate-slug",
             Problem::LinkLeavesContent { .. } => "link-leaves-content",
             Problem::LinkTargetMissing { .. } => "link-target-missing",
-            Problem::LinkToSymlink { .. } => "link-to-symlink",
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
             Problem::ExternalImage { .. } => "external-image",
             Problem::ImageWithoutAlt => "image-without-alt",
@@ -250,9 +246,9 @@ impl Problem {
             } => vec![("file_lang", s(file_lang)), ("declared", s(declared))],
             Problem::BadSlug { slug, .. } => vec![("slug", s(slug))],
             Problem::DuplicateSlug { slug, other } => vec![("slug", s(slug)), ("other", s(other))],
-            Problem::LinkLeavesContent { target }
-            | Problem::LinkTargetMissing { target, .. }
-            | Problem::LinkToSymlink { target } => vec![("target", s(target))],
+            Problem::LinkLeavesContent { target } | Problem::LinkTargetMissing { target, .. } => {
+                vec![("target", s(target))]
+            }
             Problem::UnknownTranslationOf { slug } => vec![("slug", s(slug))],
             Problem::BadCatalog { name, detail } => vec![("name", s(name)), ("detail", s(detail))],
             Problem::NestingTooDeep { max } => vec![("max", max.to_string())],

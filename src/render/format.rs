@@ -2,8 +2,8 @@
 //! language (words from the message catalog, `mallette_content::i18n`).
 
 use chrono::Datelike;
-use mallette_content::i18n::{fill, Lang};
 pub use mallette_content::i18n::duration_text as duration;
+use mallette_content::i18n::{fill, Lang};
 
 /// `1er mars 2026`, `March 1, 2026`.
 pub fn date(date: chrono::NaiveDate, lang: Lang) -> String {
