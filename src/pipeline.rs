@@ -30,6 +30,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// A site that works opened from disk (`file://`): relative links to `index.html` files.
     pub offline: bool,
+    /// Replace `out` even if mallette did not write it.
+    pub force: bool,
 }
 
 /// What a successful build did.
@@ -79,7 +81,7 @@ pub fn build_keeping(options: &BuildOptions, keep_bodies: bool) -> Result<Built,
     )?;
     analysis.keep_bodies = keep_bodies;
     let theme = Theme::load(&analysis.root, &analysis.config.theme)?;
-    let staging = Staging::new(&options.root, &options.out)?;
+    let staging = Staging::new(&options.root, &options.out, options.force, analysis.lang())?;
     let (written, search) = write_site(&analysis, &theme, &staging, options.offline)?;
     let out = staging.commit()?;
     let kits = analysis

@@ -75,6 +75,7 @@ fn links() -> &'static SiteLinks {
             "content/kits/b.md".to_string(),
             "content/pages/about.md".to_string(),
         ]),
+        left_out: BTreeSet::new(),
     })
 }
 

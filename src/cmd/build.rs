@@ -25,6 +25,9 @@ pub struct BuildArgs {
     /// Build a site that works opened from disk (file://), e.g. on a USB key
     #[arg(long)]
     pub offline: bool,
+    /// Replace --out even if it holds files mallette did not write (or is a file)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
@@ -36,6 +39,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
         base_url: args.base_url,
         drafts: args.drafts,
         offline: args.offline,
+        force: args.force,
     })?;
     eprint!(
         "{}",

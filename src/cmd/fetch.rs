@@ -32,17 +32,18 @@ pub fn fetch(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf, usize
     if config.federation.is_empty() {
         bail!("mallette.toml lists no [[federation]] catalog");
     }
-    let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(30))
-        .build();
+    // Redirects are followed by hand, to web addresses only: a catalog's server must not send
+    // the download to a `file://` or another scheme.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into();
     let mut fetched = Vec::new();
     for remote in &config.federation {
-        let body = agent
-            .get(&remote.catalog)
-            .call()
-            .with_context(|| format!("{}: cannot download {}", remote.name, remote.catalog))?
-            .into_string()
-            .with_context(|| format!("{}: cannot read {}", remote.name, remote.catalog))?;
+        let body = download(&agent, &remote.catalog)
+            .with_context(|| format!("{}: cannot download {}", remote.name, remote.catalog))?;
         // Check before storing, so a broken download never replaces a good copy.
         let catalog: Catalog = serde_json::from_str(&body).with_context(|| {
             format!(
@@ -56,4 +57,43 @@ pub fn fetch(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf, usize
         fetched.push((remote.name.clone(), path, catalog.kits.len()));
     }
     Ok(fetched)
+}
+
+/// Largest catalog accepted (about 50,000 kits).
+const MAX_CATALOG_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The body at `url`, following up to five redirects to `http(s)://` addresses.
+fn download(agent: &ureq::Agent, url: &str) -> Result<String> {
+    let mut url = url.to_string();
+    for _ in 0..=5 {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            bail!("`{url}` is not a web address (http:// or https://)");
+        }
+        let mut response = agent.get(&url).call()?;
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .context("a redirect without a Location")?;
+            url = if location.contains("://") {
+                location.to_string()
+            } else {
+                // A relative redirect: on the same server.
+                let origin_end = url[8..].find('/').map_or(url.len(), |i| i + 8);
+                format!(
+                    "{}/{}",
+                    &url[..origin_end],
+                    location.trim_start_matches('/')
+                )
+            };
+            continue;
+        }
+        return Ok(response
+            .body_mut()
+            .with_config()
+            .limit(MAX_CATALOG_BYTES)
+            .read_to_string()?);
+    }
+    bail!("too many redirects")
 }

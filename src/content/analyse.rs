@@ -112,11 +112,20 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
 
     diagnostics.extend(check_unique_urls(&documents));
     diagnostics.extend(check_translations(&documents, &texts));
+    // A draft left out of the build is not published, not even as the file a link points to.
+    let mut left_out = BTreeSet::new();
     if !drafts {
+        left_out.extend(
+            documents
+                .iter()
+                .filter(|d| d.is_draft())
+                .map(|d| d.rel_path.clone()),
+        );
         documents.retain(|d| !d.is_draft());
     }
 
-    let links = SiteLinks::new(config.base_path(), documents.iter(), &files);
+    let mut links = SiteLinks::new(config.base_path(), documents.iter(), &files);
+    links.left_out = left_out;
     let rendered: Vec<RenderedBody> = documents
         .par_iter()
         .map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links))
@@ -129,6 +138,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         diagnostics.extend(body_diagnostics(&doc.rel_path, body, options.strict));
     }
     diagnostics.extend(check_anchors(&documents, &rendered, options.strict));
+    diagnostics.extend(crate::outputs::check(&documents, &rendered, &files));
     if options.strict {
         let days = options.stale_after_days.unwrap_or(config.stale_after_days);
         diagnostics.extend(check_stale(&documents, (days > 0).then_some(days), &texts));

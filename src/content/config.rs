@@ -48,6 +48,9 @@ pub struct Config {
     /// Other instances whose kits are shown here (`[[federation]]` with `name` and `catalog`).
     #[serde(default)]
     pub federation: Vec<Remote>,
+    /// At most this many kits of federated instances are shown (over every catalog).
+    #[serde(default = "default_max_remote_kits")]
+    pub max_remote_kits: usize,
 }
 
 /// One `[[federation]]` entry of mallette.toml.
@@ -79,6 +82,9 @@ fn default_theme() -> String {
 fn default_recent() -> usize {
     6
 }
+fn default_max_remote_kits() -> usize {
+    5000
+}
 fn default_stale() -> i64 {
     730
 }
@@ -97,6 +103,19 @@ impl Config {
             toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if config.title.trim().is_empty() {
             bail!("{}: `title` must not be empty", path.display());
+        }
+        // Two catalogs stored in the same file would overwrite each other.
+        let mut stored: Vec<(String, &str)> = Vec::new();
+        for remote in &config.federation {
+            let path = remote.stored_path();
+            if let Some((_, other)) = stored.iter().find(|(p, _)| *p == path) {
+                bail!(
+                    "{}: [[federation]] `{}` and `{other}` would both be stored in {path}: give them names that differ in letters or digits",
+                    root.join("mallette.toml").display(),
+                    remote.name
+                );
+            }
+            stored.push((path, &remote.name));
         }
         for (name, value) in &config.colors {
             let name_ok = !name.is_empty()

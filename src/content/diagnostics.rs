@@ -103,6 +103,31 @@ pub enum Problem {
         slug: String,
         other: String,
     },
+    SlugTooLong {
+        slug: String,
+        max: usize,
+    },
+    /// `content/kits/index.md`: the kits folder itself cannot be a kit.
+    KitsFolderIndex,
+    /// A kit folder (`…/<slug>/index.md`) inside another kit's folder.
+    NestedKit {
+        outer: String,
+    },
+    /// A file with a kit's front-matter inside another kit's folder, where it would be published
+    /// as an attachment.
+    KitInKitFolder {
+        kit: String,
+    },
+    /// A file of `content/` whose place in the site is a generated file's.
+    OutputClash {
+        file: String,
+        site_path: String,
+        owner: Owner,
+    },
+    /// An HTML file linked or beside a kit: it would run on the site's origin.
+    HtmlAttachment {
+        file: String,
+    },
     LinkLeavesContent {
         target: String,
     },
@@ -121,6 +146,10 @@ pub enum Problem {
     BadCatalog {
         name: String,
         detail: String,
+    },
+    TooManyRemoteKits {
+        kept: usize,
+        skipped: usize,
     },
     InsecureLink {
         url: String,
@@ -172,6 +201,12 @@ impl Problem {
             Problem::EmptyList { .. } => "empty-list",
             Problem::BadSlug { .. } => "bad-slug",
             Problem::DuplicateSlug { .. } => "duplicate-slug",
+            Problem::SlugTooLong { .. } => "slug-too-long",
+            Problem::KitsFolderIndex => "kits-folder-index",
+            Problem::NestedKit { .. } => "nested-kit",
+            Problem::KitInKitFolder { .. } => "kit-in-kit-folder",
+            Problem::OutputClash { .. } => "output-clash",
+            Problem::HtmlAttachment { .. } => "html-attachment",
             Problem::LinkLeavesContent { .. } => "link-leaves-content",
             Problem::LinkTargetMissing { .. } => "link-target-missing",
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
@@ -179,6 +214,7 @@ impl Problem {
             Problem::ImageWithoutAlt => "image-without-alt",
             Problem::NestingTooDeep { .. } => "nesting-too-deep",
             Problem::BadCatalog { .. } => "bad-catalog",
+            Problem::TooManyRemoteKits { .. } => "too-many-remote-kits",
             Problem::InsecureLink { .. } => "insecure-link",
             Problem::MissingAnchor { .. } => "missing-anchor",
             Problem::StaleKit { .. } => "stale-kit",
@@ -189,10 +225,25 @@ impl Problem {
     /// The message: what is wrong (catalog key `problem.<code>`).
     pub fn message(&self, lang: Lang) -> String {
         let key = format!("problem.{}", self.code());
-        match self {
+        let message = match self {
             Problem::WrongType { field, expected } => {
                 let expected = lang.text(&format!("expected.{expected}"));
                 lang.format(&key, &[("field", field), ("expected", &expected)])
+            }
+            Problem::OutputClash {
+                file,
+                site_path,
+                owner,
+            } => {
+                let owner = match owner {
+                    Owner::Page(source) => lang.format("owner.kit-page", &[("file", source)]),
+                    Owner::Archive(source) => lang.format("owner.kit-archive", &[("file", source)]),
+                    Owner::Generated => lang.text("owner.generated").to_string(),
+                };
+                lang.format(
+                    &key,
+                    &[("file", file), ("site_path", site_path), ("owner", &owner)],
+                )
             }
             _ => {
                 let args = self.args();
@@ -202,7 +253,8 @@ impl Problem {
                     .collect();
                 lang.format(&key, &args)
             }
-        }
+        };
+        printable(&message)
     }
 
     /// The values a message names, by placeholder.
@@ -246,11 +298,25 @@ impl Problem {
             } => vec![("file_lang", s(file_lang)), ("declared", s(declared))],
             Problem::BadSlug { slug, .. } => vec![("slug", s(slug))],
             Problem::DuplicateSlug { slug, other } => vec![("slug", s(slug)), ("other", s(other))],
+            Problem::SlugTooLong { slug, max } => vec![
+                ("slug", s(slug)),
+                ("max", max.to_string()),
+                ("length", slug.len().to_string()),
+            ],
+            Problem::NestedKit { outer } => vec![("outer", s(outer))],
+            Problem::KitInKitFolder { kit } => vec![("kit", s(kit))],
+            Problem::OutputClash {
+                file, site_path, ..
+            } => vec![("file", s(file)), ("site_path", s(site_path))],
+            Problem::HtmlAttachment { file } => vec![("file", s(file))],
             Problem::LinkLeavesContent { target } | Problem::LinkTargetMissing { target, .. } => {
                 vec![("target", s(target))]
             }
             Problem::UnknownTranslationOf { slug } => vec![("slug", s(slug))],
             Problem::BadCatalog { name, detail } => vec![("name", s(name)), ("detail", s(detail))],
+            Problem::TooManyRemoteKits { kept, skipped } => {
+                vec![("kept", kept.to_string()), ("skipped", skipped.to_string())]
+            }
             Problem::NestingTooDeep { max } => vec![("max", max.to_string())],
             Problem::InsecureLink { url } | Problem::ExternalImage { url } => vec![("url", s(url))],
             Problem::MissingAnchor { target, anchor, .. } => {
@@ -267,12 +333,17 @@ impl Problem {
             | Problem::YamlAlias
             | Problem::YamlTooDeep
             | Problem::FrontMatterNotMapping
-            | Problem::ImageWithoutAlt => Vec::new(),
+            | Problem::ImageWithoutAlt
+            | Problem::KitsFolderIndex => Vec::new(),
         }
     }
 
     /// What is allowed, or what to do instead (catalog keys `help.…`).
     pub fn help(&self, lang: Lang) -> Option<String> {
+        self.help_text(lang).map(|help| printable(&help))
+    }
+
+    fn help_text(&self, lang: Lang) -> Option<String> {
         let text = |key: &str| lang.text(key).to_string();
         let allowed_list = |allowed: &[String]| {
             let list = allowed
@@ -335,6 +406,11 @@ impl Problem {
                 lang.format("help.bad-slug", &[("suggestion", suggestion)])
             }
             Problem::DuplicateSlug { .. } => text("help.duplicate-slug"),
+            Problem::SlugTooLong { .. } => text("help.slug-too-long"),
+            Problem::KitsFolderIndex | Problem::NestedKit { .. } => text("help.kit-folder"),
+            Problem::KitInKitFolder { .. } => text("help.kit-in-kit-folder"),
+            Problem::OutputClash { .. } => text("help.output-clash"),
+            Problem::HtmlAttachment { .. } => text("help.html-attachment"),
             Problem::LinkLeavesContent { .. } => text("help.link-leaves-content"),
             Problem::LinkTargetMissing { suggestion, .. } => {
                 with_suggestion(suggestion, text("help.link-target-missing"))
@@ -351,11 +427,41 @@ impl Problem {
                 with_suggestion(suggestion, text("help.missing-anchor"))
             }
             Problem::StaleKit { .. } => text("help.stale-kit"),
+            Problem::TooManyRemoteKits { .. } => text("help.too-many-remote-kits"),
             Problem::ExternalImage { .. } => text("help.external-image"),
             Problem::NestingTooDeep { .. } => text("help.nesting-too-deep"),
             _ => return None,
         })
     }
+}
+
+/// `text` with every control character written as an escape (`\u{a}`): a value from a file
+/// (a remote catalog's title, a YAML key) can never start a new line in a terminal or a CI log,
+/// where `\n::error …` would forge a GitHub Actions command, nor move the cursor.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// What writes a file of the built site.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Owner {
+    /// The page of the kit or page whose source is this file.
+    Page(String),
+    /// The `.zip` of the kit whose source is this file.
+    Archive(String),
+    /// mallette itself (home page, feeds, search files, theme files…).
+    Generated,
 }
 
 /// One problem at one place of one file.

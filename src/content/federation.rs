@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, CATALOG_VERSION};
+use crate::catalog::{CatalogKit, CatalogSite, CATALOG_VERSION};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::model::KitMeta;
@@ -24,9 +24,12 @@ pub struct RemoteKit {
 }
 
 /// Read the stored catalogs. Problems are warnings naming the catalog; its kits are skipped.
+/// At most `max_remote_kits` (mallette.toml) kits are kept over every catalog: a hostile or huge
+/// catalog costs neither unbounded memory nor thousands of warning lines.
 pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
     let mut kits = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut over_cap = 0usize;
     for remote in &config.federation {
         let rel = remote.stored_path();
         let problem = |detail: String| {
@@ -40,14 +43,15 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
                 },
             )
         };
-        let text = match std::fs::read_to_string(root.join(&rel)) {
-            Ok(text) => text,
+        let file = match std::fs::File::open(root.join(&rel)) {
+            Ok(file) => std::io::BufReader::new(file),
             Err(e) => {
                 diagnostics.push(problem(format!("{e} (run `mallette fetch-catalogs`)")));
                 continue;
             }
         };
-        let catalog: Catalog = match serde_json::from_str(&text) {
+        let room = config.max_remote_kits.saturating_sub(kits.len());
+        let catalog = match read_capped(file, room) {
             Ok(catalog) => catalog,
             Err(e) => {
                 diagnostics.push(Diagnostic::warning(
@@ -69,15 +73,18 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
             )));
             continue;
         }
+        over_cap += catalog.skipped;
+        // The origin is linked only when it is a web address (never `javascript:`…).
+        let origin_url = if is_web_url(&catalog.site.url) {
+            catalog.site.url.clone()
+        } else {
+            String::new()
+        };
+        let mut unusable: Vec<String> = Vec::new();
         for kit in catalog.kits {
             // Only absolute web links leave the site; anything else would be a broken link here.
-            if !(kit.url.starts_with("https://") || kit.url.starts_with("http://"))
-                || kit.title.trim().is_empty()
-            {
-                diagnostics.push(problem(format!(
-                    "kit `{}` has no absolute URL or title: skipped",
-                    kit.slug
-                )));
+            if !is_web_url(&kit.url) || kit.title.trim().is_empty() {
+                unusable.push(kit.slug);
                 continue;
             }
             let date = |d: &Option<String>| {
@@ -111,11 +118,115 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
             };
             kits.push(RemoteKit {
                 origin: remote.name.clone(),
-                origin_url: catalog.site.url.clone(),
+                origin_url: origin_url.clone(),
                 url: kit.url,
                 meta,
             });
         }
+        // One line for all the unusable kits of a catalog, not one per kit.
+        if let Some(first) = unusable.first() {
+            diagnostics.push(problem(format!(
+                "{} kit(s) without an absolute web address or a title skipped (first: `{first}`)",
+                unusable.len()
+            )));
+        }
+    }
+    if over_cap > 0 {
+        diagnostics.push(Diagnostic::warning(
+            Path::new("mallette.toml"),
+            0,
+            0,
+            Problem::TooManyRemoteKits {
+                kept: config.max_remote_kits,
+                skipped: over_cap,
+            },
+        ));
     }
     (kits, diagnostics)
+}
+
+fn is_web_url(url: &str) -> bool {
+    let url = url.trim_start().to_ascii_lowercase();
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// A catalog whose kits beyond the first `room` are read but not kept.
+struct Capped {
+    catalog_version: u32,
+    site: CatalogSite,
+    kits: Vec<CatalogKit>,
+    skipped: usize,
+}
+
+/// Parse a catalog from `reader`, keeping at most `room` kits: the others are skipped as they are
+/// read (`serde::de::IgnoredAny`), so memory stays bounded whatever the catalog's size.
+fn read_capped(reader: impl std::io::Read, room: usize) -> Result<Capped, serde_json::Error> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct KitsSeed(usize);
+    impl<'de> DeserializeSeed<'de> for KitsSeed {
+        type Value = (Vec<CatalogKit>, usize);
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            struct KitsVisitor(usize);
+            impl<'de> Visitor<'de> for KitsVisitor {
+                type Value = (Vec<CatalogKit>, usize);
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a list of kits")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                    let mut kits = Vec::new();
+                    let mut skipped = 0;
+                    while kits.len() < self.0 {
+                        match seq.next_element::<CatalogKit>()? {
+                            Some(kit) => kits.push(kit),
+                            None => return Ok((kits, 0)),
+                        }
+                    }
+                    while seq.next_element::<IgnoredAny>()?.is_some() {
+                        skipped += 1;
+                    }
+                    Ok((kits, skipped))
+                }
+            }
+            d.deserialize_seq(KitsVisitor(self.0))
+        }
+    }
+
+    struct CatalogVisitor(usize);
+    impl<'de> Visitor<'de> for CatalogVisitor {
+        type Value = Capped;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a mallette catalog")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Capped, A::Error> {
+            let mut version = None;
+            let mut site = CatalogSite::default();
+            let mut kits = None;
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "catalog_version" => version = Some(map.next_value()?),
+                    "site" => site = map.next_value()?,
+                    "kits" => kits = Some(map.next_value_seed(KitsSeed(self.0))?),
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            let catalog_version =
+                version.ok_or_else(|| serde::de::Error::missing_field("catalog_version"))?;
+            let (kits, skipped) = kits.ok_or_else(|| serde::de::Error::missing_field("kits"))?;
+            Ok(Capped {
+                catalog_version,
+                site,
+                kits,
+                skipped,
+            })
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let capped = deserializer.deserialize_map(CatalogVisitor(room))?;
+    deserializer.end()?;
+    Ok(capped)
 }

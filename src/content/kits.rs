@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::analyse::Analysis;
 use crate::markdown::RenderedBody;
 use crate::model::{Document, KitMeta};
+use crate::outputs::kit_attachments;
 
 /// A kit of this instance: its document, metadata and rendered body.
 pub struct KitEntry<'a> {
@@ -66,32 +67,6 @@ fn kit_entries(analysis: &Analysis) -> Vec<KitEntry<'_>> {
 /// Other kits of the same translation group.
 pub fn translations_of<'a>(entry: &KitEntry, kits: &'a [KitEntry<'a>]) -> Vec<&'a KitEntry<'a>> {
     entry.others_in_group.iter().map(|&i| &kits[i]).collect()
-}
-
-/// Files of a kit: linked from its body, or beside its `index.md` in its folder.
-pub fn kit_attachments(doc: &Document, linked: &[String], files: &BTreeSet<String>) -> Vec<String> {
-    let mut result: Vec<String> = Vec::new();
-    let file_name = doc.rel_path.rsplit('/').next().unwrap_or_default();
-    if file_name.starts_with("index.") {
-        let folder = &doc.rel_path[..doc.rel_path.len() - file_name.len()];
-        for file in files.range(folder.to_string()..) {
-            if !file.starts_with(folder) {
-                break;
-            }
-            let name = &file[folder.len()..];
-            let is_kit_source =
-                !name.contains('/') && name.starts_with("index.") && name.ends_with(".md");
-            if !is_kit_source {
-                result.push(file.clone());
-            }
-        }
-    }
-    for file in linked {
-        if !result.contains(file) {
-            result.push(file.clone());
-        }
-    }
-    result
 }
 
 /// Every attachment to copy into the site (instance-relative paths).

@@ -46,6 +46,8 @@ pub struct SiteLinks {
     pub documents: HashMap<String, String>,
     /// Every regular file of `content/`.
     pub files: BTreeSet<String>,
+    /// Source files of documents left out of this build (drafts): never attachments.
+    pub left_out: BTreeSet<String>,
 }
 
 impl SiteLinks {
@@ -61,6 +63,7 @@ impl SiteLinks {
                 .map(|d| (d.rel_path.clone(), d.url_path.clone()))
                 .collect(),
             files: files.clone(),
+            left_out: BTreeSet::new(),
         }
     }
 }
@@ -97,7 +100,7 @@ impl LinkResolver for SiteLinks {
                 return page(&target, url);
             }
         }
-        if self.files.contains(&target) {
+        if self.files.contains(&target) && !self.left_out.contains(&target) {
             let url_path = target.strip_prefix("content/").unwrap_or(&target);
             return Resolved::Attachment {
                 url: format!("{}{}", self.base, percent_encode_path(url_path)),

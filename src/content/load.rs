@@ -18,6 +18,10 @@ use crate::model::{Source, SourceKind};
 use crate::slug::{is_slug, slugify};
 use crate::validate::is_language_tag;
 
+/// Longest slug: the kit's archive `<slug>.zip` and every URL stay well inside the 255 bytes a
+/// file name may have.
+pub const MAX_SLUG_BYTES: usize = 100;
+
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -68,13 +72,31 @@ pub fn load(root: &Path) -> std::io::Result<Loaded> {
             continue; // .DS_Store, editor swap files, .gitkeep
         }
         let rel_path = rel(root, entry.path());
-        if name.ends_with(".md") && !is_kit_folder_attachment(entry.path()) {
+        if name.ends_with(".md") {
             markdown.push((entry.path().to_path_buf(), rel_path.clone()));
         }
         loaded.files.insert(rel_path);
     }
 
+    let kit_folders: BTreeSet<&str> = loaded
+        .files
+        .iter()
+        .filter_map(|f| f.strip_suffix("/index.md"))
+        .filter(|dir| dir.starts_with("content/kits/"))
+        .collect();
+    let mut sources = Vec::new();
     for (abs_path, rel_path) in markdown {
+        match classify(&rel_path, &kit_folders, &abs_path) {
+            Class::Source => sources.push((abs_path, rel_path)),
+            Class::Attachment => {}
+            Class::Problem(problem) => {
+                loaded
+                    .diagnostics
+                    .push(Diagnostic::error(Path::new(&rel_path), 1, 1, problem))
+            }
+        }
+    }
+    for (abs_path, rel_path) in sources {
         if let Some(source) = read_source(&abs_path, &rel_path, &mut loaded.diagnostics) {
             loaded.sources.push(source);
         }
@@ -82,22 +104,65 @@ pub fn load(root: &Path) -> std::io::Result<Loaded> {
     Ok(loaded)
 }
 
-/// `content/kits/x/handout.md` beside an `index.md` is an attachment, not a kit.
-fn is_kit_folder_attachment(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    if name == "index.md" || split_language(name).0 == "index" {
-        return false;
-    }
-    path.parent()
-        .is_some_and(|dir| dir.join("index.md").is_file())
-        && in_kits(path)
+enum Class {
+    /// A kit or a page.
+    Source,
+    /// A Markdown file beside a kit's `index.md` (a handout's source…).
+    Attachment,
+    Problem(Problem),
 }
 
-fn in_kits(path: &Path) -> bool {
-    path.components().any(|c| c.as_os_str() == "kits")
+/// What a Markdown file of `content/` is. In `content/kits/`, a folder holding an `index.md` is
+/// one kit and every other file in it (sub-folders included) one of its attachments: so the
+/// kits folder itself cannot be a kit, a kit folder cannot hold another kit, and a file with a
+/// kit's front-matter in a kit folder is a mistake (it would be published as is).
+fn classify(rel_path: &str, kit_folders: &BTreeSet<&str>, abs_path: &Path) -> Class {
+    if !rel_path.starts_with("content/kits/") {
+        return Class::Source; // plain pages
+    }
+    let (dir, name) = rel_path.rsplit_once('/').unwrap_or(("", rel_path));
+    // The kit folder `dir` is in (or is), if any: the nearest folder with an `index.md`.
+    let enclosing = |from: &str| -> Option<String> {
+        let mut folder = from;
+        loop {
+            if folder == "content/kits" || !folder.starts_with("content/kits") {
+                return None;
+            }
+            if kit_folders.contains(folder) {
+                return Some(format!("{folder}/index.md"));
+            }
+            folder = folder.rsplit_once('/')?.0;
+        }
+    };
+    if split_language(name).0 == "index" {
+        if dir == "content/kits" {
+            return Class::Problem(Problem::KitsFolderIndex);
+        }
+        let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
+        return match enclosing(parent) {
+            Some(outer) => Class::Problem(Problem::NestedKit { outer }),
+            None => Class::Source,
+        };
+    }
+    match enclosing(dir) {
+        Some(kit) if starts_with_front_matter(abs_path) => {
+            Class::Problem(Problem::KitInKitFolder { kit })
+        }
+        Some(_) => Class::Attachment,
+        None => Class::Source,
+    }
+}
+
+/// Whether a file begins with a `---` line (a BOM allowed), as a kit or page does.
+fn starts_with_front_matter(path: &Path) -> bool {
+    let mut start = [0u8; 8];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = std::io::Read::read(&mut file, &mut start).unwrap_or(0);
+    let start = &start[..n];
+    let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+    start.starts_with(b"---\n") || start.starts_with(b"---\r\n")
 }
 
 /// `index.en.md` → ("index", Some("en")); `x.md` → ("x", None).
@@ -171,6 +236,18 @@ pub fn read_source(
     } else {
         (SourceKind::Page, base.to_string())
     };
+    if slug.len() > MAX_SLUG_BYTES {
+        diagnostics.push(Diagnostic::error(
+            file,
+            0,
+            0,
+            Problem::SlugTooLong {
+                slug: slug.clone(),
+                max: MAX_SLUG_BYTES,
+            },
+        ));
+        return None;
+    }
     if !is_slug(&slug) {
         diagnostics.push(Diagnostic::error(
             file,

@@ -175,13 +175,6 @@ pub struct SearchStats {
     /// Sum of the gzipped result files.
     pub doc_file_bytes: u64,
     pub base_gz_bytes: u64,
-    /// Milliseconds spent writing the index, planning its chunks, writing every search file.
-    pub index_ms: u64,
-    pub plan_ms: u64,
-    /// Writing the per-document result files; the engine.
-    pub docs_ms: u64,
-    pub engine_ms: u64,
-    pub total_ms: u64,
 }
 
 /// Labels of filter values in the interface language: field → `[value, label]` pairs in the
@@ -199,14 +192,11 @@ pub fn write(
     labels: &Labels,
     offline: bool,
 ) -> Result<SearchAssets> {
-    let started = std::time::Instant::now();
     let index_dir = site_dir.join(SEARCH_INDEX_DIR);
     mallette_search::write_index(docs, &index_dir)?;
-    let index_ms = started.elapsed().as_millis() as u64;
     let mut plan = plan(&index_dir, CHUNK_BYTES)?;
     // From disk, nothing can be fetched on demand: everything goes into the bundle.
     plan.whole |= offline;
-    let plan_ms = started.elapsed().as_millis() as u64 - index_ms;
     let search_dir = site_dir.join("search");
     let mut written = plan.files.len();
     let mut stats = SearchStats {
@@ -265,7 +255,6 @@ pub fn write(
     let searcher = mallette_search::open_index(&index_dir)?;
     let addresses = searcher.doc_addresses();
     stats.docs = addresses.len();
-    let docs_started = std::time::Instant::now();
     let doc_files = addresses
         .par_iter()
         .map(|addr| -> Result<(String, u64)> {
@@ -292,8 +281,6 @@ pub fn write(
         })
         .collect::<Result<Vec<(String, u64)>>>()?;
     stats.doc_file_bytes = doc_files.iter().map(|(_, gz)| gz).sum();
-    stats.docs_ms = docs_started.elapsed().as_millis() as u64;
-    let engine_started = std::time::Instant::now();
     written += addresses.len();
 
     // Engine and worker, under the hash of their content.
@@ -304,12 +291,8 @@ pub fn write(
     let worker = format!("worker.{}.js", short_hash(WORKER_JS.as_bytes()));
     write_file(&search_dir.join(&worker), WORKER_JS.as_bytes())?;
     written += 3;
-    stats.engine_ms = engine_started.elapsed().as_millis() as u64;
 
     let browse = searcher.search_matches(&Query::default())?;
-    stats.index_ms = index_ms;
-    stats.plan_ms = plan_ms;
-    stats.total_ms = started.elapsed().as_millis() as u64;
     let manifest = serde_json::json!({
         "version": 1,
         "engine": engine,

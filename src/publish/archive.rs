@@ -46,6 +46,7 @@ impl KitZipper {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for attachment in &kit.attachments {
             if let Ok(bytes) = std::fs::read(root.join(&attachment.source)) {
+                let bytes = super::inert::make_inert(&attachment.source, bytes)?;
                 files.push((attachment.name.clone(), bytes));
             }
         }

@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use mallette_content::outputs::attachment_site_path;
 use mallette_content::vocabulary::TAXONOMIES;
 use mallette_content::{all_attachments, translations_of, Analysis, KitEntry};
 use rayon::prelude::*;
@@ -21,6 +22,7 @@ use crate::render::{KitArchive, Sink, Theme};
 mod archive;
 mod catalog;
 mod feeds;
+mod inert;
 mod offline;
 mod staging;
 
@@ -85,9 +87,15 @@ impl<'a> SiteWriter<'a> {
         }
     }
 
-    /// Copy the instance's file `rel` to the site-relative path `file`.
+    /// Copy the instance's file `rel` to the site-relative path `file` (made inert on the way:
+    /// see [`inert`]).
     fn copy(&self, rel: &str, file: &str) -> Result<()> {
         let source = self.root.join(rel);
+        if inert::needs_cleaning(rel) {
+            let bytes = std::fs::read(&source)
+                .with_context(|| format!("cannot read {}", source.display()))?;
+            return self.file(file, &inert::make_inert(rel, bytes)?);
+        }
         match &self.target {
             Target::Staging(staging) => staging.copy(&source, file),
             Target::InPlace(out) => {
@@ -143,11 +151,6 @@ pub fn write_assets(
         .par_iter()
         .try_for_each(|rel| writer.copy(rel, attachment_site_path(rel)))?;
     Ok(written + attachments.len())
-}
-
-/// Where an attachment goes in the site.
-pub fn attachment_site_path(rel: &str) -> &str {
-    rel.strip_prefix("content/").unwrap_or(rel)
 }
 
 /// `feed.xml`, `catalog.json` and `sitemap.xml` (listing the pages among `pages`). Returns

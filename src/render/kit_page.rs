@@ -84,14 +84,21 @@ pub(super) fn kit_page(
     let mut standalone = view;
     standalone.zip_url = None;
     standalone.online_url = online_url;
+    // Names inside the archive: one folder, so two attachments of the same name (from two
+    // folders) get `-2`, `-3`…, and none takes the page's or the stylesheet's name.
+    let mut taken: Vec<String> = vec!["index.html".into(), "style.css".into()];
     let archived: Vec<ArchivedFile> = standalone
         .attachments
         .iter()
         .zip(&attachment_files)
-        .map(|(attachment, rel)| ArchivedFile {
-            name: attachment.name.clone(),
-            url: attachment.url.clone(),
-            source: rel.clone(),
+        .map(|(attachment, rel)| {
+            let name = unique_name(&attachment.name, &taken);
+            taken.push(name.clone());
+            ArchivedFile {
+                name,
+                url: attachment.url.clone(),
+                source: rel.clone(),
+            }
         })
         .collect();
     let mut context = Context::new();
@@ -104,4 +111,21 @@ pub(super) fn kit_page(
         attachments: archived,
     })?;
     Ok(file)
+}
+
+/// `name`, or `stem-2.ext`, `stem-3.ext`… if it is taken (compared without letter case, as
+/// archives unpacked on Windows or macOS compare).
+fn unique_name(name: &str, taken: &[String]) -> String {
+    let is_taken = |candidate: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(candidate));
+    if !is_taken(name) {
+        return name.to_string();
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{extension}"))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_default()
 }

@@ -81,6 +81,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
         base_url: Some("/".into()),
         drafts: true,
         offline: false,
+        force: false,
     };
     let hub = Arc::new(Mutex::new(Hub::default()));
 

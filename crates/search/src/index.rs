@@ -62,7 +62,65 @@ pub fn write_index<D: Borrow<SearchDoc>>(
             std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
     }
+    name_segments_by_content(dir)?;
     make_world_readable(dir)?;
+    Ok(())
+}
+
+/// tantivy names a segment's files after a random id: every build of the same kits would publish
+/// files of other names (defeating CDN caches, making built sites impossible to compare). Rename
+/// each segment after a hash of its files' contents instead, in `meta.json` too, and list the
+/// managed files in a fixed order.
+fn name_segments_by_content(dir: &Path) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let meta_path = dir.join("meta.json");
+    let mut meta = std::fs::read_to_string(&meta_path).context("reading meta.json")?;
+    let json: serde_json::Value = serde_json::from_str(&meta).context("parsing meta.json")?;
+    let ids: Vec<String> = json["segments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["segment_id"].as_str().map(str::to_string))
+        .collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    for hyphenated in ids {
+        let simple = hyphenated.replace('-', "");
+        let mut files: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with(&format!("{simple}.")))
+            .cloned()
+            .collect();
+        files.sort();
+        let mut hasher = Sha256::new();
+        for file in &files {
+            hasher.update(file[simple.len()..].as_bytes());
+            hasher.update(std::fs::read(dir.join(file))?);
+        }
+        let digest = hasher.finalize();
+        let new_simple: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let new_hyphenated = format!(
+            "{}-{}-{}-{}-{}",
+            &new_simple[..8],
+            &new_simple[8..12],
+            &new_simple[12..16],
+            &new_simple[16..20],
+            &new_simple[20..]
+        );
+        for file in &files {
+            let renamed = format!("{new_simple}{}", &file[simple.len()..]);
+            std::fs::rename(dir.join(file), dir.join(&renamed))?;
+            names.retain(|n| n != file);
+            names.push(renamed);
+        }
+        meta = meta.replace(&hyphenated, &new_hyphenated);
+    }
+    std::fs::write(&meta_path, meta).context("writing meta.json")?;
+    let mut managed: Vec<&String> = names.iter().filter(|n| !n.starts_with('.')).collect();
+    managed.sort();
+    std::fs::write(dir.join(".managed.json"), serde_json::to_string(&managed)?)
+        .context("writing .managed.json")?;
     Ok(())
 }
 
