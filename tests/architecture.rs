@@ -116,7 +116,11 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 #[test]
 fn the_stages_import_each_other_one_way_only() {
     let binary = graph(&root().join("src"));
-    assert_eq!(find_cycle(&binary), None, "import cycle in src/: {binary:#?}");
+    assert_eq!(
+        find_cycle(&binary),
+        None,
+        "import cycle in src/: {binary:#?}"
+    );
     // Down the pipeline only: a stage never reaches a later one.
     let order = ["index", "render", "publish", "pipeline", "serve", "cmd"];
     for (i, stage) in order.iter().enumerate() {
@@ -187,10 +191,7 @@ fn architecture_md_names_every_folder_of_the_code() {
                 continue;
             }
             let name = format!("{parent}/{}/", entry.file_name().to_string_lossy());
-            assert!(
-                text.contains(&name),
-                "ARCHITECTURE.md does not name {name}"
-            );
+            assert!(text.contains(&name), "ARCHITECTURE.md does not name {name}");
         }
     }
 }

@@ -2,86 +2,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use common::serve::{get, start};
 use common::*;
-
-struct Server {
-    child: Child,
-    address: String,
-    log: tempfile::NamedTempFile,
-}
-
-impl Server {
-    fn log(&self) -> String {
-        read(self.log.path())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(root: &std::path::Path) -> Server {
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = mallette()
-        .arg("serve")
-        .arg("--root")
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .expect("serve starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("serve prints its address");
-    let address = line
-        .split("http://")
-        .nth(1)
-        .expect("an http:// address")
-        .trim_end_matches('/')
-        .to_string();
-    assert!(
-        address.starts_with("127.0.0.1:"),
-        "serves on loopback only: {line}"
-    );
-    Server {
-        child,
-        address,
-        log,
-    }
-}
-
-fn get(address: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
 
 /// Subscribe to the event stream; events arrive on the returned channel as (name, data).
 fn events(address: &str) -> mpsc::Receiver<(String, String)> {

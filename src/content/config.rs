@@ -104,6 +104,14 @@ impl Config {
         if config.title.trim().is_empty() {
             bail!("{}: `title` must not be empty", path.display());
         }
+        // A theme is a folder of `themes/`: its name is never a path.
+        if !crate::slug::is_slug(&config.theme) {
+            bail!(
+                "{}: `theme = \"{}\"` must name a folder of themes/ (lower-case letters, digits and hyphens), e.g. `theme = \"mon-reseau\"` for themes/mon-reseau/",
+                root.join("mallette.toml").display(),
+                config.theme
+            );
+        }
         // Two catalogs stored in the same file would overwrite each other.
         let mut stored: Vec<(String, &str)> = Vec::new();
         for remote in &config.federation {

@@ -42,5 +42,5 @@ pub use analyse::{analyse, body_diagnostics, parse_document, AnalyseOptions, Ana
 pub use error::Failure;
 pub use i18n::Lang;
 pub use kits::{all_attachments, translations_of, KitEntry};
-pub use load::{read_source, rel};
+pub use load::{read_source, rel, MAX_SLUG_BYTES};
 pub use outputs::kit_attachments;

@@ -23,6 +23,7 @@ use mallette_content::Lang;
 
 use crate::index::SearchAssets;
 
+mod bounds;
 mod format;
 mod kit_page;
 mod pages;
@@ -65,7 +66,10 @@ impl<'a> Renderer<'a> {
             None => {
                 let mut tera = Tera::default();
                 tera.set_escape_fn(escape_html);
-                tera.add_raw_templates(theme.templates()?)
+                let templates = theme.templates()?;
+                bounds::check_recursion(&templates).context("theme templates")?;
+                bounds::register_functions(&mut tera);
+                tera.add_raw_templates(templates)
                     .map_err(tera_error)
                     .context("theme templates")?;
                 let tera = std::sync::Arc::new(tera);
@@ -137,10 +141,19 @@ impl<'a> Renderer<'a> {
         context.insert("page_kind", page_kind);
         context.insert("page_url", page_url);
         context.extend(extra);
-        self.tera
+        let html = self
+            .tera
             .render(template, &context)
             .map_err(tera_error)
-            .with_context(|| format!("template {template}"))
+            .with_context(|| format!("template {template}"))?;
+        if html.len() > bounds::MAX_PAGE_BYTES {
+            anyhow::bail!(
+                "template {template}: the page at {page_url} is {} MB, over the limit of {} MB",
+                html.len() / (1024 * 1024),
+                bounds::MAX_PAGE_BYTES / (1024 * 1024)
+            );
+        }
+        Ok(html)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -12,11 +12,27 @@ use mallette_content::diagnostics::closest;
 use mallette_content::slug::slugify;
 use mallette_content::vocabulary::Vocabularies;
 
+/// `slug` cut at a hyphen to fit the longest slug a kit may have.
+fn short_slug(slug: &str) -> String {
+    let max = mallette_content::MAX_SLUG_BYTES;
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    let cut = &slug[..max];
+    cut.rsplit_once('-')
+        .map_or(cut, |(head, _)| head)
+        .to_string()
+}
+
 /// Write a new kit for `title`; returns its path. Refuses to overwrite an existing file.
 pub fn new_kit(root: &Path, title: &str, theme: Option<&str>, folder: bool) -> Result<PathBuf> {
     let config = Config::load(root)?;
     let vocabularies = Vocabularies::load(root)?;
-    let slug = slugify(title);
+    let length = title.trim().chars().count();
+    if length > 120 {
+        bail!("the title has {length} characters: a kit's title has 120 at most (put the rest in its summary)");
+    }
+    let slug = short_slug(&slugify(title));
     if slug.is_empty() {
         bail!("the title `{title}` gives an empty identifier: use letters or digits");
     }
@@ -192,7 +208,14 @@ pub fn init(dir: &Path, name: &str) -> Result<Vec<PathBuf>> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty: choose a new folder", dir.display());
     }
-    let title = serde_json::to_string(name)?;
+    // A name is one line of text: control characters have no meaning in it, and TOML refuses
+    // most of them.
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    if name.is_empty() {
+        bail!("--name is empty: give the wiki a name, e.g. --name \"Réseau des médiathèques\"");
+    }
+    let title = toml::Value::String(name.to_string()).to_string();
     let config = format!(
         "# Settings of this wiki; every key is documented in mallette's README.\ntitle = {title}\ndescription = \"Les fiches ateliers de notre réseau de médiation numérique.\"\nbase_url = \"/\"\nlanguage = \"fr\"\n# edit_url = \"https://forge.example/reseau/wiki/-/edit/main/{{path}}\"\n"
     );

@@ -11,9 +11,55 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
+use axum::extract::Request;
+use axum::middleware::Next;
+
 use super::{Event, Served};
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// Answer only requests made to this server by its own name: a `Host` that is `localhost` or an
+/// IP address with our port (a DNS-rebinding page names its own domain), and, for the live-reload
+/// channels, no `Origin` but this server's (any web page could otherwise open the WebSocket and
+/// read the error overlay's source lines of draft kits).
+pub(super) async fn only_our_origin(
+    State(port): State<u16>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if !host_is_ours(&host, port) {
+        return (StatusCode::FORBIDDEN, "unknown host").into_response();
+    }
+    if request.uri().path().starts_with("/__mallette/") {
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok());
+        if origin.is_some_and(|o| o != format!("http://{host}")) {
+            return (StatusCode::FORBIDDEN, "another origin").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// `localhost:5050`, `127.0.0.1:5050`, `[::1]:5050`, `192.168.1.20:5050` (with `port` 5050).
+fn host_is_ours(host: &str, port: u16) -> bool {
+    let (name, host_port) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.ends_with(':') && p.chars().all(|c| c.is_ascii_digit()) => {
+            (name, p.parse::<u16>().ok())
+        }
+        _ => (host, None),
+    };
+    let port_ok = host_port.map_or(port == 80, |p| p == port);
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    port_ok && (name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok())
+}
 
 /// The event stream of one page: the standing error first (a page opened while the content has
 /// errors shows them at once), then every rebuild. A comment every 15 s detects closed pages.
@@ -166,5 +212,31 @@ fn sse_event(event: &Event) -> sse::Event {
     match event {
         Event::Reload => sse::Event::default().event("reload").data("reload"),
         Event::Error(text) => sse::Event::default().event("error").data(text.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        for ok in [
+            "localhost:5050",
+            "127.0.0.1:5050",
+            "[::1]:5050",
+            "192.168.1.20:5050",
+        ] {
+            assert!(host_is_ours(ok, 5050), "{ok}");
+        }
+        for bad in [
+            "evil.example:5050",
+            "localhost:80",
+            "127.0.0.1:5051",
+            "",
+            "localhost.evil.example:5050",
+        ] {
+            assert!(!host_is_ours(bad, 5050), "{bad}");
+        }
     }
 }

@@ -96,6 +96,17 @@ impl LiveSite {
                 ignored += 1;
                 continue;
             }
+            // Settings, vocabularies and theme files (also when deleted) change every page.
+            let settings = lexical_relative(&root, path).is_some_and(|rel| {
+                rel == "mallette.toml"
+                    || rel.starts_with("themes/")
+                    || rel.starts_with("vocabularies/")
+                    || rel == "themes"
+                    || rel == "vocabularies"
+            });
+            if settings {
+                return Ok(Update::NeedsFullBuild);
+            }
             let Some(rel) = relative(&root, path) else {
                 // Gone since the event: a deleted file of the site needs a full build; anything
                 // else was a temporary file of an editor's atomic save (written, then renamed

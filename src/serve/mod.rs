@@ -14,13 +14,14 @@
 //! connection; a thread-per-connection server with a small pool (tiny_http, used before) left a
 //! page's own requests unanswered while those held its threads.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use notify::{RecursiveMode, Watcher as _};
+use mallette_content::Lang;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::pipeline::BuildOptions;
@@ -65,18 +66,54 @@ impl Hub {
 
 pub struct ServeOptions {
     pub root: PathBuf,
-    pub port: u16,
+    /// `None`: [`DEFAULT_PORT`], or the next free one.
+    pub port: Option<u16>,
+    /// Where to listen: 127.0.0.1 unless the user asks for another interface (a tablet on the
+    /// local network).
+    pub interface: IpAddr,
     pub open: bool,
 }
 
-/// A running server (tests use it through the command line, `run` blocks forever).
+/// The port `serve` listens on when none is given: always the same, so that a bookmark and the
+/// tabs left open find the site again after a restart.
+pub const DEFAULT_PORT: u16 = 5050;
+
+/// How long a connection may take to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Build, serve and watch until Ctrl+C (or SIGTERM); then remove the served folder.
 pub fn run(options: ServeOptions) -> Result<()> {
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let lang = mallette_content::config::Config::load(&root)
+        .map(|c| Lang::from_code(&c.language))
+        .unwrap_or(Lang::Fr);
+    if !root.join("mallette.toml").is_file() {
+        anyhow::bail!(
+            "{}",
+            lang.format("serve.no-instance", &[("root", &options.root.display())])
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the HTTP server")?;
+    // The port first: a taken port is said at once, not after a build of the whole instance.
+    let listener = runtime.block_on(listen(options.interface, options.port, lang))?;
+    let address: SocketAddr = listener.local_addr().context("server address")?;
+    if !options.interface.is_loopback() {
+        eprintln!(
+            "{}",
+            lang.format("serve.interface-warning", &[("address", &address)])
+        );
+    }
+
     let work = tempfile::Builder::new()
         .prefix("mallette-serve-")
         .tempdir()?;
     let out = work.path().join("site");
     let build_options = BuildOptions {
-        root: options.root.clone(),
+        root: root.clone(),
         out: out.clone(),
         base_url: Some("/".into()),
         drafts: true,
@@ -88,13 +125,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
     // Watch before the first build: an edit saved while it runs (or right after the address is
     // printed — adding a watch per folder takes a while on a large instance) is never missed.
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx)?;
-    for watched in ["content", "themes", "vocabularies", "mallette.toml"] {
-        let path = options.root.join(watched);
-        if path.exists() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
+    let watched = watch::Watched::start(&root, tx)?;
 
     let mut live: Option<LiveSite> = None;
     let (_, lang) = watch::rebuild(&build_options, &mut live, &[], &hub, true);
@@ -109,26 +140,19 @@ pub fn run(options: ServeOptions) -> Result<()> {
         std::fs::write(out.join("index.html"), page)?;
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the HTTP server")?;
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", options.port)))
-        .map_err(|e| anyhow::anyhow!("cannot listen: {e}"))?;
-    let address: SocketAddr = listener.local_addr().context("server address")?;
     let url = format!("http://{address}/");
     // One line a script can read: tests and the benchmark wait for it.
     println!("Serving {} on {url}", options.root.display());
     eprintln!("{}", lang.text("serve.stop"));
     if options.open {
-        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+        if let Err(e) = open::that_detached(&url) {
+            eprintln!("{}", lang.format("serve.open-failed", &[("error", &e)]));
+        }
     }
 
     {
         let hub = hub.clone();
-        std::thread::spawn(move || watch::watch_loop(rx, build_options, live, hub));
+        std::thread::spawn(move || watch::watch_loop(rx, watched, build_options, live, hub));
     }
 
     let app = axum::Router::new()
@@ -136,11 +160,89 @@ pub fn run(options: ServeOptions) -> Result<()> {
         .route("/__mallette/ws", axum::routing::get(http::websocket))
         .route("/__mallette/live.js", axum::routing::get(http::live_js))
         .fallback(http::file)
-        .with_state(Arc::new(Served { out, hub }));
-    runtime
-        .block_on(async { axum::serve(listener, app).await })
-        .context("serving")?;
+        .with_state(Arc::new(Served { out, hub }))
+        .layer(axum::middleware::from_fn_with_state(
+            address.port(),
+            http::only_our_origin,
+        ));
+    runtime.block_on(serve_connections(listener, app));
+    // Dropping `work` removes the served folder.
+    drop(work);
     Ok(())
+}
+
+/// A listener on `interface`: on `port`, or on [`DEFAULT_PORT`] or the next free port.
+async fn listen(
+    interface: IpAddr,
+    port: Option<u16>,
+    lang: Lang,
+) -> Result<tokio::net::TcpListener> {
+    if let Some(port) = port {
+        return tokio::net::TcpListener::bind((interface, port))
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    lang.format("serve.port-taken", &[("port", &port), ("error", &e)])
+                )
+            });
+    }
+    for port in DEFAULT_PORT..DEFAULT_PORT + 50 {
+        if let Ok(listener) = tokio::net::TcpListener::bind((interface, port)).await {
+            if port != DEFAULT_PORT {
+                eprintln!(
+                    "{}",
+                    lang.format(
+                        "serve.port-moved",
+                        &[("wanted", &DEFAULT_PORT), ("port", &port)]
+                    )
+                );
+            }
+            return Ok(listener);
+        }
+    }
+    // Fifty busy ports: let the system choose.
+    Ok(tokio::net::TcpListener::bind((interface, 0)).await?)
+}
+
+/// Accept connections until Ctrl+C or SIGTERM. Each connection must send a request's headers
+/// within [`HEADER_TIMEOUT`] (a half-sent request does not hold a connection forever).
+async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router) {
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                tokio::spawn(async move {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .with_upgrades()
+                        .await;
+                });
+            }
+            _ = &mut shutdown => return,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// What request handlers share: the site folder and the event hub.

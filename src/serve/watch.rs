@@ -1,7 +1,9 @@
 //! Watching the instance and applying each burst of changes: in place when `live` can, else a
 //! full build (the same atomic build as `mallette build`); then telling open pages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use notify::{RecursiveMode, Watcher as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -13,6 +15,67 @@ use mallette_content::{Failure, Lang};
 use super::live::{LiveSite, SearchJob, Update};
 use super::{Event, Hub};
 use crate::pipeline::BuildOptions;
+
+/// What `serve` watches: the instance's folder itself (so that `mallette.toml` saved by an
+/// editor through a temporary file and a rename, or `content/` deleted and made again, are seen
+/// every time) and, recursively, `content/`, `themes/` and `vocabularies/`.
+pub(super) struct Watched {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    /// The folders watched recursively now.
+    folders: Vec<PathBuf>,
+}
+
+/// Folders of the instance whose files make the site.
+const WATCHED_FOLDERS: [&str; 3] = ["content", "themes", "vocabularies"];
+
+impl Watched {
+    pub(super) fn start(
+        root: &Path,
+        events: mpsc::Sender<notify::Result<notify::Event>>,
+    ) -> notify::Result<Watched> {
+        let mut watcher = notify::recommended_watcher(events)?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watched = Watched {
+            root: root.to_path_buf(),
+            watcher,
+            folders: Vec::new(),
+        };
+        watched.refresh(&[]);
+        Ok(watched)
+    }
+
+    /// Watch each folder of the instance that exists and is not watched, or that `changed` says
+    /// was made or removed (its old watch died with it).
+    fn refresh(&mut self, changed: &[PathBuf]) {
+        for name in WATCHED_FOLDERS {
+            let folder = self.root.join(name);
+            let touched = changed.iter().any(|p| *p == folder);
+            let watching = self.folders.contains(&folder);
+            if folder.is_dir() && (touched || !watching) {
+                let _ = self.watcher.unwatch(&folder);
+                if self
+                    .watcher
+                    .watch(&folder, RecursiveMode::Recursive)
+                    .is_ok()
+                    && !watching
+                {
+                    self.folders.push(folder);
+                }
+            } else if !folder.exists() {
+                self.folders.retain(|f| *f != folder);
+            }
+        }
+    }
+
+    fn is_part_of_the_instance(&self, path: &Path) -> bool {
+        path.as_os_str().is_empty() // lost events: rebuild
+            || *path == self.root.join("mallette.toml")
+            || WATCHED_FOLDERS
+                .iter()
+                .any(|name| path.starts_with(self.root.join(name)))
+    }
+}
 
 /// Only changes count: the build itself opens and reads every file, and inotify reports those
 /// accesses too.
@@ -32,6 +95,7 @@ fn is_change(event: &notify::Result<notify::Event>) -> bool {
 /// chmod); wait until none has come for [`DEBOUNCE`].
 pub(super) fn watch_loop(
     rx: Receiver<notify::Result<notify::Event>>,
+    mut watched: Watched,
     options: BuildOptions,
     mut live: Option<LiveSite>,
     hub: Arc<Mutex<Hub>>,
@@ -54,6 +118,12 @@ pub(super) fn watch_loop(
             if is_change(&more) {
                 collect_paths(&more, &mut changed);
             }
+        }
+        // A folder deleted and made again has lost its watch: watch it again.
+        watched.refresh(&changed);
+        changed.retain(|path| watched.is_part_of_the_instance(path));
+        if changed.is_empty() {
+            continue; // another file of the instance's folder (public/, README…)
         }
         // Rebuilds hold the search lock: a background re-index never writes into a site being
         // replaced, and the new generation makes any unfinished one give up.

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod html;
+pub mod serve;
+#[allow(unused_imports)]
 pub use html::tags_with_event_handlers;
 
 pub fn mallette() -> Command {
