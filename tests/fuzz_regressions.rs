@@ -41,6 +41,16 @@ fn every_kept_markdown_input_renders_safely() {
 }
 
 #[test]
+fn every_kept_settings_input_is_handled() {
+    assert!(replay("settings", checks::settings) > 0);
+}
+
+#[test]
+fn every_kept_catalog_input_is_handled() {
+    assert!(replay("catalog", checks::catalog) > 0);
+}
+
+#[test]
 fn the_safety_check_catches_what_it_should() {
     for unsafe_html in [
         "<script>x</script>",

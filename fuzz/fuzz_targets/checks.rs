@@ -182,3 +182,34 @@ pub fn loads_from_another_origin(url: &str) -> bool {
         _ => false,
     }
 }
+
+/// Settings and vocabularies: any bytes as `mallette.toml`, then as a vocabulary file of each
+/// name. Any input ends in settings or in an error message naming the file.
+pub fn settings(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Config::parse(text, Path::new("mallette.toml")) {
+        Ok(config) => {
+            assert!(!config.title.trim().is_empty(), "a config without title passed");
+            assert!(mallette_content::slug::is_slug(&config.theme), "theme {:?} passed", config.theme);
+        }
+        Err(e) => assert!(e.to_string().contains("mallette.toml"), "{e}"),
+    }
+    for name in ["themes", "audiences", "levels", "competences", "nothing"] {
+        let mut vocabularies = Vocabularies::defaults();
+        let file = Path::new("vocabularies/x.yaml");
+        if let Err(e) = vocabularies.apply_text(name, text, file) {
+            assert!(e.to_string().contains("vocabularies/x.yaml"), "{e}");
+        }
+    }
+}
+
+/// A federated catalog: any bytes as a stored `catalog.json`, read as a build reads it (at most
+/// 100 kits kept). Ends in kits or in an error with a position, never in a panic or unbounded
+/// memory.
+pub fn catalog(data: &[u8]) {
+    if let Ok((kits, _skipped)) = mallette_content::federation::parse_catalog(data, 100) {
+        assert!(kits.len() <= 100);
+    }
+}

@@ -99,8 +99,13 @@ impl Config {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
+        Config::parse(&text, &path)
+    }
+
+    /// The settings in `text`, the content of `path` (named in messages).
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if config.title.trim().is_empty() {
             bail!("{}: `title` must not be empty", path.display());
         }
@@ -108,22 +113,22 @@ impl Config {
         if !crate::slug::is_slug(&config.theme) {
             bail!(
                 "{}: `theme = \"{}\"` must name a folder of themes/ (lower-case letters, digits and hyphens), e.g. `theme = \"mon-reseau\"` for themes/mon-reseau/",
-                root.join("mallette.toml").display(),
+                path.display(),
                 config.theme
             );
         }
         // Two catalogs stored in the same file would overwrite each other.
         let mut stored: Vec<(String, &str)> = Vec::new();
         for remote in &config.federation {
-            let path = remote.stored_path();
-            if let Some((_, other)) = stored.iter().find(|(p, _)| *p == path) {
+            let stored_path = remote.stored_path();
+            if let Some((_, other)) = stored.iter().find(|(p, _)| *p == stored_path) {
                 bail!(
-                    "{}: [[federation]] `{}` and `{other}` would both be stored in {path}: give them names that differ in letters or digits",
-                    root.join("mallette.toml").display(),
+                    "{}: [[federation]] `{}` and `{other}` would both be stored in {stored_path}: give them names that differ in letters or digits",
+                    path.display(),
                     remote.name
                 );
             }
-            stored.push((path, &remote.name));
+            stored.push((stored_path, &remote.name));
         }
         for (name, value) in &config.colors {
             let name_ok = !name.is_empty()

@@ -150,6 +150,12 @@ fn is_web_url(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
 
+/// The kits of a catalog's `bytes` (at most `room`) and how many more it held: what a build
+/// reads of a stored catalog.
+pub fn parse_catalog(bytes: &[u8], room: usize) -> Result<(Vec<CatalogKit>, usize), serde_json::Error> {
+    read_capped(bytes, room).map(|c| (c.kits, c.skipped))
+}
+
 /// A catalog whose kits beyond the first `room` are read but not kept.
 struct Capped {
     catalog_version: u32,

@@ -172,7 +172,13 @@ impl Vocabularies {
             .to_string();
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
-        let docs = YamlLoader::load_from_str(&text)
+        self.apply_text(&name, &text, file)
+    }
+
+    /// Adapt the vocabulary `name` by the YAML `text` of `file` (named in messages).
+    pub fn apply_text(&mut self, name: &str, text: &str, file: &Path) -> Result<()> {
+        let name = name.to_string();
+        let docs = YamlLoader::load_from_str(text)
             .with_context(|| format!("{}: invalid YAML", file.display()))?;
         let Some(doc) = docs.first() else {
             return Ok(());
