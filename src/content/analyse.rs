@@ -314,7 +314,8 @@ fn check_anchors(
     diagnostics
 }
 
-/// Kits whose last update is older than `days` (by `updated`, else `created`).
+/// Kits whose last update is older than `days` (by `updated`, else `created`) and with no field
+/// report in that time.
 fn check_stale(
     documents: &[Document],
     days: Option<i64>,
@@ -327,6 +328,13 @@ fn check_stale(
         .filter_map(|doc| {
             let kit = doc.kit()?;
             let updated = kit.updated.or(kit.created)?;
+            // A session reported from the field says the kit still works.
+            if kit
+                .last_session()
+                .is_some_and(|session| (today - session).num_days() <= days)
+            {
+                return None;
+            }
             let age = (today - updated).num_days();
             if age <= days {
                 return None;

@@ -73,6 +73,26 @@ pub struct CatalogKit {
     pub updated: Option<String>,
     #[serde(default)]
     pub translations: Vec<Translation>,
+    #[serde(default)]
+    pub reviewers: Vec<String>,
+    #[serde(default)]
+    pub translators: Vec<String>,
+    /// Sessions run from the kit (newest first).
+    #[serde(default)]
+    pub field_reports: Vec<CatalogFieldReport>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogFieldReport {
+    pub date: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]

@@ -23,9 +23,13 @@ pub struct Config {
     /// Language of the interface and default language of kits (`fr` or `en`).
     #[serde(default = "default_language")]
     pub language: String,
-    /// Pattern of the "edit this kit" link, with `{path}` replaced by the file's path.
+    /// Pattern of the "edit this kit" link, with `{path}` replaced by the file's path (overrides
+    /// the one `[forge]` gives).
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// The forge hosting the repository: edit links, the contribution form, field reports.
+    #[serde(default)]
+    pub forge: Option<crate::forge::Forge>,
     /// SPDX ids of allowed licences (replaces the default list).
     #[serde(default = "default_licenses")]
     pub licenses: Vec<String>,
@@ -109,6 +113,15 @@ impl Config {
         if config.title.trim().is_empty() {
             bail!("{}: `title` must not be empty", path.display());
         }
+        if let Some(forge) = &config.forge {
+            if !forge.url_is_valid() {
+                bail!(
+                    "{}: [forge] `url = \"{}\"` must be the repository's web address, e.g. `url = \"https://codeberg.org/reseau/wiki\"`",
+                    path.display(),
+                    forge.url
+                );
+            }
+        }
         // A theme is a folder of `themes/`: its name is never a path.
         if !crate::slug::is_slug(&config.theme) {
             bail!(
@@ -169,6 +182,15 @@ impl Config {
             format!("{}/", base.trim_end_matches('/'))
         } else {
             self.base_path()
+        }
+    }
+
+    /// The "edit this kit" link of the file at `path`: `edit_url`'s pattern, else the forge's.
+    pub fn edit_url_of(&self, path: &str) -> Option<String> {
+        match (&self.edit_url, &self.forge) {
+            (Some(pattern), _) => Some(pattern.replace("{path}", path)),
+            (None, Some(forge)) => Some(forge.edit_url(path)),
+            (None, None) => None,
         }
     }
 

@@ -115,6 +115,21 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
                 created: date(&kit.created),
                 updated: date(&kit.updated),
                 draft: false,
+                field_reports: kit
+                    .field_reports
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(crate::model::FieldReport {
+                            date: NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok()?,
+                            place: r.place.chars().take(120).collect(),
+                            participants: r.participants,
+                            by: r.by,
+                            comment: r.comment.map(|c| c.chars().take(2000).collect()),
+                        })
+                    })
+                    .collect(),
+                reviewers: kit.reviewers,
+                translators: kit.translators,
             };
             kits.push(RemoteKit {
                 origin: remote.name.clone(),
@@ -152,7 +167,10 @@ fn is_web_url(url: &str) -> bool {
 
 /// The kits of a catalog's `bytes` (at most `room`) and how many more it held: what a build
 /// reads of a stored catalog.
-pub fn parse_catalog(bytes: &[u8], room: usize) -> Result<(Vec<CatalogKit>, usize), serde_json::Error> {
+pub fn parse_catalog(
+    bytes: &[u8],
+    room: usize,
+) -> Result<(Vec<CatalogKit>, usize), serde_json::Error> {
     read_capped(bytes, room).map(|c| (c.kits, c.skipped))
 }
 

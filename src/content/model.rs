@@ -53,6 +53,35 @@ pub struct KitMeta {
     pub created: Option<NaiveDate>,
     pub updated: Option<NaiveDate>,
     pub draft: bool,
+    /// Sessions run from this kit, as mediators reported them.
+    pub field_reports: Vec<FieldReport>,
+    /// People who reviewed the kit, and who translated it.
+    pub reviewers: Vec<String>,
+    pub translators: Vec<String>,
+}
+
+/// One session run from a kit, reported from the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldReport {
+    pub date: NaiveDate,
+    pub place: String,
+    pub participants: Option<u32>,
+    pub by: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl KitMeta {
+    /// The date of the newest field report.
+    pub fn last_session(&self) -> Option<NaiveDate> {
+        self.field_reports.iter().map(|r| r.date).max()
+    }
+
+    /// The field reports, the newest first.
+    pub fn reports_newest_first(&self) -> Vec<&FieldReport> {
+        let mut reports: Vec<&FieldReport> = self.field_reports.iter().collect();
+        reports.sort_by(|a, b| b.date.cmp(&a.date));
+        reports
+    }
 }
 
 impl KitMeta {

@@ -2,7 +2,9 @@
 //! schema federation reads back (`mallette_content::catalog`, documented in `docs/catalog.md`).
 
 use mallette_content::catalog::CATALOG_VERSION;
-use mallette_content::catalog::{Catalog, CatalogKit, CatalogSite, Participants, Translation};
+use mallette_content::catalog::{
+    Catalog, CatalogFieldReport, CatalogKit, CatalogSite, Participants, Translation,
+};
 use mallette_content::config::{license_info, Config};
 
 use super::feeds::PublishedKit;
@@ -51,6 +53,20 @@ pub fn catalog(config: &Config, kits: &[PublishedKit]) -> String {
                     .map(|(language, url)| Translation {
                         language: language.clone(),
                         url: url.clone(),
+                    })
+                    .collect(),
+                reviewers: owned(&k.kit.reviewers),
+                translators: owned(&k.kit.translators),
+                field_reports: k
+                    .kit
+                    .reports_newest_first()
+                    .into_iter()
+                    .map(|r| CatalogFieldReport {
+                        date: r.date.to_string(),
+                        place: r.place.clone(),
+                        participants: r.participants,
+                        by: r.by.clone(),
+                        comment: r.comment.clone(),
                     })
                     .collect(),
             })

@@ -225,6 +225,7 @@ impl<'a> Renderer<'a> {
             audiences: self.terms("audiences", &kit.audiences),
             updated: self.date(kit.updated.or(kit.created)),
             draft: kit.draft,
+            sessions: kit.field_reports.len(),
             origin: None,
             html: None,
         }
@@ -253,6 +254,7 @@ impl<'a> Renderer<'a> {
             audiences: known("audiences", &kit.audiences),
             updated: self.date(kit.updated.or(kit.created)),
             draft: false,
+            sessions: kit.field_reports.len(),
             html: None,
             origin: Some(OriginView {
                 name: remote.origin.clone(),
@@ -288,11 +290,21 @@ impl<'a> Renderer<'a> {
     ) -> KitView {
         let (name, url) = license_info(&kit.license);
         let attribution = format::attribution(&kit.title, &kit.authors, &name, self.ui);
-        let edit_url = self
-            .config
-            .edit_url
-            .as_ref()
-            .map(|pattern| pattern.replace("{path}", &doc.rel_path));
+        let edit_url = self.config.edit_url_of(&doc.rel_path);
+        let field_reports = kit
+            .reports_newest_first()
+            .into_iter()
+            .filter_map(|r| {
+                Some(FieldReportView {
+                    date: self.date(Some(r.date))?,
+                    place: r.place.clone(),
+                    participants: r.participants,
+                    by: r.by.clone(),
+                    comment: r.comment.clone(),
+                })
+            })
+            .collect();
+        let feedback = self.feedback(doc, kit);
         let jsonld = self.jsonld(doc, kit);
         KitView {
             jsonld,
@@ -323,7 +335,44 @@ impl<'a> Renderer<'a> {
             related,
             edit_url,
             source_path: doc.rel_path.clone(),
+            reviewers: kit.reviewers.clone(),
+            translators: kit.translators.clone(),
+            field_reports,
+            last_session: self.date(kit.last_session()),
+            feedback,
         }
+    }
+
+    /// The forge's new-issue links of a kit: a session report whose body holds a ready YAML
+    /// entry for `field_reports`, and a problem report.
+    fn feedback(&self, doc: &Document, kit: &KitMeta) -> Option<FeedbackView> {
+        let forge = self.config.forge.as_ref()?;
+        let issue = forge.new_issue();
+        let fill = |key: &str| {
+            mallette_content::i18n::fill(
+                &self.ui_string(key),
+                &[("title", &kit.title), ("path", &doc.rel_path)],
+            )
+        };
+        let report_title = fill("report_issue_title");
+        let problem_title = fill("problem_issue_title");
+        let report_intro = fill("report_issue_intro");
+        let problem_intro = fill("problem_issue_intro");
+        let template = format!(
+            "{report_intro}\n\n```yaml\n  - {{date: {}, place: \"…\", participants: 8, by: \"…\", comment: \"…\"}}\n```\n",
+            self.ui_string("report_date_placeholder")
+        );
+        Some(FeedbackView {
+            report_url: issue.url(&report_title, &template, None),
+            problem_url: issue.url(&problem_title, &problem_intro, None),
+            issue_base: issue.base,
+            title_param: issue.name_param,
+            body_param: issue.text_param,
+            report_title,
+            problem_title,
+            report_intro,
+            problem_intro,
+        })
     }
 
     /// schema.org `LearningResource` of a kit (issue: feeds and machine-readable data).
@@ -367,6 +416,32 @@ impl<'a> Renderer<'a> {
         }
         if let Some(updated) = kit.updated.or(kit.created) {
             value["dateModified"] = updated.to_string().into();
+        }
+        if !kit.field_reports.is_empty() {
+            // Sessions run from the kit: how many, and each as a comment from where it happened.
+            value["interactionStatistic"] = serde_json::json!({
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/UseAction",
+                "userInteractionCount": kit.field_reports.len(),
+            });
+            value["comment"] = kit
+                .reports_newest_first()
+                .iter()
+                .map(|r| {
+                    let mut c = serde_json::json!({
+                        "@type": "Comment",
+                        "dateCreated": r.date.to_string(),
+                        "locationCreated": {"@type": "Place", "name": r.place},
+                    });
+                    if let Some(text) = &r.comment {
+                        c["text"] = text.clone().into();
+                    }
+                    if let Some(by) = &r.by {
+                        c["author"] = serde_json::json!({"@type": "Person", "name": by});
+                    }
+                    c
+                })
+                .collect();
         }
         let json = serde_json::to_string_pretty(&value).unwrap_or_default();
         // `</script>` or `<!--` in a title must not end the script element.

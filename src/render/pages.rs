@@ -156,6 +156,25 @@ pub fn render_pages(
 
     pages.extend(language_pages(renderer, kits, sink)?);
 
+    // Kits tested in the field: the newest session first.
+    let mut tested: Vec<&(&KitMeta, CardView)> = listing
+        .iter()
+        .filter(|(kit, _)| !kit.field_reports.is_empty())
+        .collect();
+    tested.sort_by(|a, b| b.0.last_session().cmp(&a.0.last_session()));
+    let tested_cards: Vec<&CardView> = tested.iter().map(|(_, card)| card).collect();
+    let mut context = Context::new();
+    context.insert("kits", &tested_cards);
+    pages.push(emit(
+        "field-tested/index.html".into(),
+        renderer.render(
+            "field-tested.html",
+            "field-tested",
+            &renderer.url("field-tested/"),
+            context,
+        )?,
+    )?);
+
     let all_cards: Vec<&CardView> = listing.iter().map(|(_, card)| card).collect();
     let mut context = Context::new();
     context.insert("kits", &all_cards);

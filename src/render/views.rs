@@ -57,6 +57,8 @@ pub struct CardView {
     pub draft: bool,
     /// For kits of federated instances: where they come from.
     pub origin: Option<OriginView>,
+    /// Sessions reported from the field.
+    pub sessions: usize,
     /// The card already rendered by `card.html`, reused by every list the kit appears in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
@@ -119,6 +121,38 @@ pub struct KitView {
     pub zip_url: Option<String>,
     /// In the standalone page of the `.zip`: the kit's address on the web, when known.
     pub online_url: Option<String>,
+    pub reviewers: Vec<String>,
+    pub translators: Vec<String>,
+    /// Sessions reported from the field, newest first.
+    pub field_reports: Vec<FieldReportView>,
+    pub last_session: Option<DateView>,
+    /// Links to the forge to report a session or a problem (with `[forge]` only).
+    pub feedback: Option<FeedbackView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldReportView {
+    pub date: DateView,
+    pub place: String,
+    pub participants: Option<u32>,
+    pub by: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// The forge's new-issue page for this kit: ready links (a template body, for browsers without
+/// JavaScript), and what the page's script needs to fill the body from the small form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackView {
+    pub report_url: String,
+    pub problem_url: String,
+    pub issue_base: String,
+    pub title_param: String,
+    pub body_param: String,
+    pub report_title: String,
+    pub problem_title: String,
+    /// The body text before the YAML entry (names the kit and its file).
+    pub report_intro: String,
+    pub problem_intro: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

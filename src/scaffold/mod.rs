@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use mallette_content::config::Config;
 use mallette_content::diagnostics::closest;
+use mallette_content::draft::{KitDraft, Step};
 use mallette_content::slug::slugify;
 use mallette_content::vocabulary::Vocabularies;
 
@@ -84,10 +85,6 @@ pub fn new_kit(root: &Path, title: &str, theme: Option<&str>, folder: bool) -> R
     Ok(path)
 }
 
-fn allowed(vocabularies: &Vocabularies, key: &str) -> String {
-    vocabularies.get(key).slugs().join(", ")
-}
-
 fn first(vocabularies: &Vocabularies, key: &str, preferred: &str) -> String {
     let vocabulary = vocabularies.get(key);
     if vocabulary.get(preferred).is_some() {
@@ -109,93 +106,50 @@ pub fn kit_template(
     vocabularies: &Vocabularies,
     today: chrono::NaiveDate,
 ) -> String {
-    let title_yaml = serde_json::to_string(title).unwrap_or_else(|_| "\"\"".into());
     let license = config
         .licenses
         .first()
         .cloned()
         .unwrap_or_else(|| "CC-BY-SA-4.0".into());
-    let competence = first(vocabularies, "competences", "pix:4.2");
-    format!(
-        r#"---
-title: {title_yaml}
-# Une ou deux phrases (300 caractères au plus), montrées dans les listes et la recherche.
-summary: "Ce que les participants sauront faire à la fin de l'atelier."
-# Thèmes : {themes}
-themes: [{theme}]
-# Publics : {audiences}
-audiences: [{audience}]
-# Niveau : {levels}
-level: {level}
-# Durée : minutes (90) ou "1h30", "45min" ; de 5 à 2880 minutes.
-duration: 1h30
-participants: {{min: 4, max: 12}}
-# Formats : {formats}
-formats: [{format}]
-# Compétences travaillées : pix:1.1 à pix:5.2, digcomp:1.1 à digcomp:5.4
-competences: ["{competence}"]
-# Prérequis, même forme que les compétences (laisser vide s'il n'y en a pas).
-prerequisites: []
-# Matériel : {materials}
-materials: [{material}]
-# Accessibilité : {accessibility}
-accessibility: []
-# Licence : {licenses}
-license: {license}
-authors: ["Votre nom ou celui de votre structure"]
-created: {today}
-updated: {today}
-# draft: true  # un brouillon est visible avec `mallette serve`, pas publié par `mallette build`
----
-
-## Objectifs
-
-- Ce que les participants comprennent.
-- Ce qu'ils savent faire en repartant.
-
-## Public et prérequis
-
-À qui s'adresse l'atelier, ce qu'il faut savoir faire avant.
-
-## Matériel
-
-- Ce qu'il faut préparer, imprimer, installer.
-
-## Déroulé
-
-| Étape | Durée |
-|---|---|
-| Accueil et tour de table | 10 min |
-| Découverte | 30 min |
-| Mise en pratique | 40 min |
-| Bilan | 10 min |
-
-Total : 1 h 30.
-
-## Adaptations
-
-Selon le public, sans vidéoprojecteur, avec une connexion faible…
-
-## Points de vigilance
-
-Les pièges à éviter.
-
-## Pour aller plus loin
-
-Des ressources pour les participants et pour l'animateur ou l'animatrice.
-"#,
-        themes = allowed(vocabularies, "themes"),
-        audiences = allowed(vocabularies, "audiences"),
-        audience = first(vocabularies, "audiences", "adultes"),
-        levels = allowed(vocabularies, "levels"),
-        level = first(vocabularies, "levels", "debutant"),
-        formats = allowed(vocabularies, "formats"),
-        format = first(vocabularies, "formats", "atelier-collectif"),
-        materials = allowed(vocabularies, "materials"),
-        material = first(vocabularies, "materials", "ordinateurs"),
-        accessibility = allowed(vocabularies, "accessibility"),
-        licenses = config.licenses.join(", "),
-    )
+    let step = |title: &str, minutes: &str| Step {
+        duration: minutes.into(),
+        title: title.into(),
+        description: String::new(),
+    };
+    KitDraft {
+        title: title.into(),
+        summary: "Ce que les participants sauront faire à la fin de l'atelier.".into(),
+        themes: vec![theme.into()],
+        audiences: vec![first(vocabularies, "audiences", "adultes")],
+        level: first(vocabularies, "levels", "debutant"),
+        duration: "1h30".into(),
+        participants: Some(("4".into(), "12".into())),
+        formats: vec![first(vocabularies, "formats", "atelier-collectif")],
+        competences: vec![first(vocabularies, "competences", "pix:4.2")],
+        prerequisites: Vec::new(),
+        materials: vec![first(vocabularies, "materials", "ordinateurs")],
+        accessibility: Vec::new(),
+        license,
+        authors: vec!["Votre nom ou celui de votre structure".into()],
+        language: String::new(),
+        created: today.to_string(),
+        objectives:
+            "- Ce que les participants comprennent.\n- Ce qu'ils savent faire en repartant.".into(),
+        audience_and_prerequisites: "À qui s'adresse l'atelier, ce qu'il faut savoir faire avant."
+            .into(),
+        materials_text: "- Ce qu'il faut préparer, imprimer, installer.".into(),
+        preparation: String::new(),
+        steps: vec![
+            step("Accueil et tour de table", "10"),
+            step("Découverte", "30"),
+            step("Mise en pratique", "40"),
+            step("Bilan", "10"),
+        ],
+        adaptations: "Selon le public, sans vidéoprojecteur, avec une connexion faible…".into(),
+        watch_out: "Les pièges à éviter.".into(),
+        further: "Des ressources pour les participants et pour l'animateur ou l'animatrice.".into(),
+    }
+    .to_text(config, vocabularies)
 }
 
 const CONTRIBUTING: &str = include_str!("init/CONTRIBUTING.md");
