@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the browser search engine (crates/search-wasm) into assets/mallette_search.wasm, writes
-# its SHA-256 into assets/mallette_search.wasm.sha256 and a gzipped copy into
-# assets/mallette_search.wasm.gz. The mallette binary embeds them.
+# Builds the browser modules — the search engine (crates/search-wasm) and the contribution form's
+# validator (crates/validator-wasm) — into assets/mallette_<module>.wasm, with their SHA-256
+# (.sha256) and a gzipped copy (.gz). The mallette binary embeds them.
 #
 #   scripts/build-wasm.sh           build, then copy into assets/
 #   scripts/build-wasm.sh --check   build, then fail (exit 1) if the result differs from the committed
@@ -52,28 +52,35 @@ export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" \
 --remap-path-prefix=$rustup_home=/rustup \
 --remap-path-prefix=$root=/mallette"
 export SOURCE_DATE_EPOCH=0
-cargo $toolchain build --locked -p mallette-search-wasm --target wasm32-unknown-unknown --profile wasm
+status=0
+for module in search validator; do
+  cargo $toolchain build --locked -p mallette-$module-wasm --target wasm32-unknown-unknown --profile wasm
 
-built="$target_dir/wasm32-unknown-unknown/wasm/mallette_search_wasm.wasm"
-sum=$(sha256sum "$built" | awk '{print $1}')
-size=$(wc -c <"$built")
-if [ $check = 1 ]; then
-  want=$(awk '{print $1}' assets/mallette_search.wasm.sha256)
-  if [ "$sum" != "$want" ]; then
-    echo "build-wasm: MISMATCH: building crates/search-wasm gives $sum ($size bytes)," >&2
-    echo "build-wasm: but assets/mallette_search.wasm.sha256 says $want." >&2
-    echo "build-wasm: run scripts/build-wasm.sh and commit assets/ (with rustc $PINNED_RUST)." >&2
-    exit 1
+  built="$target_dir/wasm32-unknown-unknown/wasm/mallette_${module}_wasm.wasm"
+  asset="assets/mallette_$module.wasm"
+  sum=$(sha256sum "$built" | awk '{print $1}')
+  size=$(wc -c <"$built")
+  if [ $check = 1 ]; then
+    want=$(awk '{print $1}' "$asset.sha256" 2>/dev/null || true)
+    if [ "$sum" != "$want" ]; then
+      echo "build-wasm: MISMATCH: building crates/$module-wasm gives $sum ($size bytes)," >&2
+      echo "build-wasm: but $asset.sha256 says ${want:-nothing}." >&2
+      echo "build-wasm: run scripts/build-wasm.sh and commit assets/ (with rustc $PINNED_RUST)." >&2
+      status=1
+      continue
+    fi
+    if ! echo "$want  $asset" | sha256sum --check --status; then
+      echo "build-wasm: MISMATCH: $asset does not match its checksum file." >&2
+      status=1
+      continue
+    fi
+    echo "build-wasm: $asset matches its source ($sum, $size bytes)"
+  else
+    cp "$built" "$asset"
+    echo "$sum  mallette_$module.wasm" >"$asset.sha256"
+    # Served to browsers that inflate it themselves; a test checks it.
+    gzip -9 -n -c "$asset" >"$asset.gz"
+    echo "build-wasm: $asset: $size bytes, sha256 $sum"
   fi
-  if ! echo "$want  assets/mallette_search.wasm" | sha256sum --check --status; then
-    echo "build-wasm: MISMATCH: assets/mallette_search.wasm does not match its checksum file." >&2
-    exit 1
-  fi
-  echo "build-wasm: assets/mallette_search.wasm matches its source ($sum, $size bytes)"
-else
-  cp "$built" assets/mallette_search.wasm
-  echo "$sum  mallette_search.wasm" >assets/mallette_search.wasm.sha256
-  # Served to browsers that inflate it themselves (src/search_assets.rs); a test checks it.
-  gzip -9 -n -c assets/mallette_search.wasm >assets/mallette_search.wasm.gz
-  echo "build-wasm: assets/mallette_search.wasm: $size bytes, sha256 $sum"
-fi
+done
+exit $status

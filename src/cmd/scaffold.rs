@@ -35,10 +35,14 @@ pub struct InitArgs {
     /// Name of the wiki
     #[arg(long, default_value = "Fiches ateliers de notre réseau")]
     pub name: String,
+    /// Git address the CI workflows build mallette from when no release binary nor crates.io
+    /// has the pinned version (default: mallette's own repository)
+    #[arg(long, value_name = "GIT_URL")]
+    pub mallette_source: Option<String>,
 }
 
 pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
-    let files = scaffold::init(&args.dir, &args.name)?;
+    let files = scaffold::init(&args.dir, &args.name, args.mallette_source.as_deref())?;
     for file in &files {
         println!("{}", file.display());
     }

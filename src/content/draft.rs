@@ -87,6 +87,62 @@ fn cell(text: &str) -> String {
 }
 
 impl KitDraft {
+    /// The kit `mallette new` starts from: every field holds a valid example of the instance's
+    /// vocabularies, every section a hint.
+    pub fn example(
+        title: &str,
+        theme: &str,
+        config: &Config,
+        vocabularies: &Vocabularies,
+        today: &str,
+    ) -> KitDraft {
+        let license = config
+            .licenses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "CC-BY-SA-4.0".into());
+        let step = |title: &str, minutes: &str| Step {
+            duration: minutes.into(),
+            title: title.into(),
+            description: String::new(),
+        };
+        KitDraft {
+            title: title.into(),
+            summary: "Ce que les participants sauront faire à la fin de l'atelier.".into(),
+            themes: vec![theme.into()],
+            audiences: vec![first(vocabularies, "audiences", "adultes")],
+            level: first(vocabularies, "levels", "debutant"),
+            duration: "1h30".into(),
+            participants: Some(("4".into(), "12".into())),
+            formats: vec![first(vocabularies, "formats", "atelier-collectif")],
+            competences: vec![first(vocabularies, "competences", "pix:4.2")],
+            prerequisites: Vec::new(),
+            materials: vec![first(vocabularies, "materials", "ordinateurs")],
+            accessibility: Vec::new(),
+            license,
+            authors: vec!["Votre nom ou celui de votre structure".into()],
+            language: String::new(),
+            created: today.to_string(),
+            objectives:
+                "- Ce que les participants comprennent.\n- Ce qu'ils savent faire en repartant."
+                    .into(),
+            audience_and_prerequisites:
+                "À qui s'adresse l'atelier, ce qu'il faut savoir faire avant.".into(),
+            materials_text: "- Ce qu'il faut préparer, imprimer, installer.".into(),
+            preparation: String::new(),
+            steps: vec![
+                step("Accueil et tour de table", "10"),
+                step("Découverte", "30"),
+                step("Mise en pratique", "40"),
+                step("Bilan", "10"),
+            ],
+            adaptations: "Selon le public, sans vidéoprojecteur, avec une connexion faible…".into(),
+            watch_out: "Les pièges à éviter.".into(),
+            further: "Des ressources pour les participants et pour l'animateur ou l'animatrice."
+                .into(),
+        }
+    }
+
     /// The kit's file name in `content/kits/`.
     pub fn file_name(&self) -> String {
         let slug = crate::slug::slugify(&self.title);
@@ -236,6 +292,20 @@ impl KitDraft {
         section(&mut out, "Points de vigilance", &self.watch_out);
         section(&mut out, "Pour aller plus loin", &self.further);
         out
+    }
+}
+
+/// `preferred` if the vocabulary `key` has it, else its first value.
+fn first(vocabularies: &Vocabularies, key: &str, preferred: &str) -> String {
+    let vocabulary = vocabularies.get(key);
+    if vocabulary.get(preferred).is_some() {
+        preferred.to_string()
+    } else {
+        vocabulary
+            .terms
+            .first()
+            .map(|t| t.slug.clone())
+            .unwrap_or_default()
     }
 }
 

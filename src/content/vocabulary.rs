@@ -59,7 +59,7 @@ pub const TAXONOMIES: [Taxonomy; 7] = [
     },
 ];
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     pub slug: String,
     /// Language code → label.
@@ -82,13 +82,16 @@ fn label_in<'a>(labels: &'a BTreeMap<String, String>, lang: &str) -> Option<&'a 
         .map(String::as_str)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     pub key: String,
     pub labels: BTreeMap<String, String>,
     pub terms: Vec<Term>,
     /// Only for `competences`: framework id → labels.
     pub frameworks: BTreeMap<String, BTreeMap<String, String>>,
+    /// Only for `competences`: the domains (`pix:1`…), in order.
+    #[serde(default)]
+    pub domains: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -104,6 +107,13 @@ impl Vocabulary {
         self.terms.iter().map(|t| t.slug.clone()).collect()
     }
 
+    /// The domain of competence `slug` (`pix:4.2` → the term `pix:4`), if known.
+    pub fn domain_of(&self, slug: &str) -> Option<&Term> {
+        let (framework, code) = slug.split_once(':')?;
+        let domain = format!("{framework}:{}", code.split('.').next()?);
+        self.domains.iter().find(|d| d.slug == domain)
+    }
+
     pub fn framework_label(&self, framework: &str, lang: &str) -> String {
         self.frameworks
             .get(framework)
@@ -113,7 +123,7 @@ impl Vocabulary {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Vocabularies {
     pub by_key: BTreeMap<String, Vocabulary>,
 }
@@ -148,6 +158,12 @@ impl Vocabularies {
                     key: key.clone(),
                     labels: labels_of(&body["label"]),
                     terms: terms_of(&body["values"]).expect("built-in vocabulary values are valid"),
+                    domains: match &body["domains"] {
+                        Yaml::Array(_) => {
+                            terms_of(&body["domains"]).expect("built-in domains are valid")
+                        }
+                        _ => Vec::new(),
+                    },
                     frameworks: match &body["frameworks"] {
                         Yaml::Hash(f) => f
                             .iter()

@@ -139,6 +139,19 @@ pub fn write_assets(
         written += 1;
     }
     writer.file("static/instance.css", config.instance_css().as_bytes())?;
+    // The contribution form's validator (and, for a site opened from disk, the same as a script).
+    writer.file(
+        &crate::render::validator_file(),
+        crate::render::VALIDATOR_WASM,
+    )?;
+    written += 1;
+    if writer.offline {
+        writer.file(
+            &crate::render::validator_offline_file(),
+            crate::render::validator_offline_script().as_bytes(),
+        )?;
+        written += 1;
+    }
     if let Some(logo) = &config.logo {
         let logo_file = format!("static/{}", crate::render::logo_file_name(logo));
         writer
@@ -192,6 +205,7 @@ pub fn write_feeds<'a>(
             || TAXONOMIES
                 .iter()
                 .any(|t| dir.starts_with(&format!("{}/", t.key)));
+        let is_listing = is_listing || dir == "contribuer/" || dir == "contribute/";
         if is_listing {
             urls.push((absolute(dir), None));
         }

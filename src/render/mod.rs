@@ -24,6 +24,7 @@ use mallette_content::Lang;
 use crate::index::SearchAssets;
 
 mod bounds;
+mod contribute;
 mod format;
 mod kit_page;
 mod pages;
@@ -31,6 +32,9 @@ mod related;
 mod theme;
 mod views;
 
+pub use contribute::{
+    validator_file, validator_offline_file, validator_offline_script, VALIDATOR_WASM,
+};
 #[cfg(test)]
 pub use kit_page::ArchivedFile;
 pub use kit_page::KitArchive;
@@ -97,6 +101,10 @@ impl<'a> Renderer<'a> {
             &format!("mallette {}", env!("CARGO_PKG_VERSION")),
         );
         globals.insert("pages", pages);
+        globals.insert(
+            "contribute_url",
+            &format!("{base}{}", contribute::contribute_path(ui)),
+        );
         let nav: Vec<Json> = TAXONOMIES
             .iter()
             .map(|t| {
@@ -154,6 +162,18 @@ impl<'a> Renderer<'a> {
             );
         }
         Ok(html)
+    }
+
+    pub fn ui_lang(&self) -> Lang {
+        self.ui
+    }
+
+    /// Whether the site is built to be opened from disk (`--offline`).
+    pub fn offline(&self) -> bool {
+        self.globals
+            .get("search")
+            .and_then(|s| s.get("offline_url"))
+            .is_some_and(|v| !v.is_null())
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -217,6 +217,8 @@ pub fn render_pages(
             Context::new(),
         )?,
     )?);
+    let (file, html) = super::contribute::contribute_page(analysis, renderer, renderer.offline())?;
+    pages.push(emit(file, html)?);
     pages.push(emit(
         "404.html".into(),
         renderer.render("404.html", "404", &renderer.url("404.html"), Context::new())?,

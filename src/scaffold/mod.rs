@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use mallette_content::config::Config;
 use mallette_content::diagnostics::closest;
-use mallette_content::draft::{KitDraft, Step};
+use mallette_content::draft::KitDraft;
 use mallette_content::slug::slugify;
 use mallette_content::vocabulary::Vocabularies;
 
@@ -85,19 +85,6 @@ pub fn new_kit(root: &Path, title: &str, theme: Option<&str>, folder: bool) -> R
     Ok(path)
 }
 
-fn first(vocabularies: &Vocabularies, key: &str, preferred: &str) -> String {
-    let vocabulary = vocabularies.get(key);
-    if vocabulary.get(preferred).is_some() {
-        preferred.to_string()
-    } else {
-        vocabulary
-            .terms
-            .first()
-            .map(|t| t.slug.clone())
-            .unwrap_or_default()
-    }
-}
-
 /// The text of a new kit: every field with a valid example, allowed values in comments.
 pub fn kit_template(
     title: &str,
@@ -106,59 +93,28 @@ pub fn kit_template(
     vocabularies: &Vocabularies,
     today: chrono::NaiveDate,
 ) -> String {
-    let license = config
-        .licenses
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "CC-BY-SA-4.0".into());
-    let step = |title: &str, minutes: &str| Step {
-        duration: minutes.into(),
-        title: title.into(),
-        description: String::new(),
-    };
-    KitDraft {
-        title: title.into(),
-        summary: "Ce que les participants sauront faire à la fin de l'atelier.".into(),
-        themes: vec![theme.into()],
-        audiences: vec![first(vocabularies, "audiences", "adultes")],
-        level: first(vocabularies, "levels", "debutant"),
-        duration: "1h30".into(),
-        participants: Some(("4".into(), "12".into())),
-        formats: vec![first(vocabularies, "formats", "atelier-collectif")],
-        competences: vec![first(vocabularies, "competences", "pix:4.2")],
-        prerequisites: Vec::new(),
-        materials: vec![first(vocabularies, "materials", "ordinateurs")],
-        accessibility: Vec::new(),
-        license,
-        authors: vec!["Votre nom ou celui de votre structure".into()],
-        language: String::new(),
-        created: today.to_string(),
-        objectives:
-            "- Ce que les participants comprennent.\n- Ce qu'ils savent faire en repartant.".into(),
-        audience_and_prerequisites: "À qui s'adresse l'atelier, ce qu'il faut savoir faire avant."
-            .into(),
-        materials_text: "- Ce qu'il faut préparer, imprimer, installer.".into(),
-        preparation: String::new(),
-        steps: vec![
-            step("Accueil et tour de table", "10"),
-            step("Découverte", "30"),
-            step("Mise en pratique", "40"),
-            step("Bilan", "10"),
-        ],
-        adaptations: "Selon le public, sans vidéoprojecteur, avec une connexion faible…".into(),
-        watch_out: "Les pièges à éviter.".into(),
-        further: "Des ressources pour les participants et pour l'animateur ou l'animatrice.".into(),
-    }
-    .to_text(config, vocabularies)
+    KitDraft::example(title, theme, config, vocabularies, &today.to_string())
+        .to_text(config, vocabularies)
 }
 
+mod ci;
+
+/// The Git address of mallette's own source (a placeholder until the project's forge is
+/// decided): the last install route of the CI files `init` writes (`--mallette-source` replaces
+/// it there).
+pub const PROJECT_GIT_URL: &str = "https://codeberg.org/mallette/mallette.git";
+/// Where mallette's release binaries are published:
+/// `<RELEASES_URL>/v<version>/mallette-<version>-<target>.tar.gz` (`.zip` on Windows) and
+/// `<RELEASES_URL>/v<version>/SHA256SUMS` (`.github/workflows/release.yml` uploads them).
+pub const RELEASES_URL: &str = "https://github.com/mallette-wiki/mallette/releases/download";
+
 const CONTRIBUTING: &str = include_str!("init/CONTRIBUTING.md");
-const GITHUB_WORKFLOW: &str = include_str!("init/.github/workflows/mallette.yml");
-const GITLAB_CI: &str = include_str!("init/.gitlab-ci.yml");
 const GITIGNORE: &str = include_str!("init/gitignore");
 
 /// Create a new instance in `dir` (which must not exist or be empty). Returns the files written.
-pub fn init(dir: &Path, name: &str) -> Result<Vec<PathBuf>> {
+/// `mallette_source` is the Git address its CI builds mallette from when neither a release
+/// binary nor crates.io has it (default [`PROJECT_GIT_URL`]).
+pub fn init(dir: &Path, name: &str, mallette_source: Option<&str>) -> Result<Vec<PathBuf>> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty: choose a new folder", dir.display());
     }
@@ -173,14 +129,14 @@ pub fn init(dir: &Path, name: &str) -> Result<Vec<PathBuf>> {
     let config = format!(
         "# Settings of this wiki; every key is documented in mallette's README.\ntitle = {title}\ndescription = \"Les fiches ateliers de notre réseau de médiation numérique.\"\nbase_url = \"/\"\nlanguage = \"fr\"\n# edit_url = \"https://forge.example/reseau/wiki/-/edit/main/{{path}}\"\n"
     );
-    let files: Vec<(&str, String)> = vec![
+    let ci_files = ci::files(mallette_source)?;
+    let mut files: Vec<(&str, String)> = vec![
         ("mallette.toml", config),
         ("CONTRIBUTING.md", CONTRIBUTING.to_string()),
-        (".github/workflows/mallette.yml", GITHUB_WORKFLOW.to_string()),
-        (".gitlab-ci.yml", GITLAB_CI.to_string()),
         (".gitignore", GITIGNORE.to_string()),
         ("content/pages/a-propos.md", format!("---\ntitle: À propos\n---\n\n{name} rassemble les fiches ateliers de notre réseau. Pour proposer un kit, lisez le guide de contribution (CONTRIBUTING.md) du dépôt.\n")),
     ];
+    files.extend(ci_files);
     let mut written = Vec::new();
     for (path, text) in files {
         let full = dir.join(path);

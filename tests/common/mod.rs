@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 pub mod html;
 pub mod serve;
+pub mod static_site;
 #[allow(unused_imports)]
 pub use html::tags_with_event_handlers;
 
