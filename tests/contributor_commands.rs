@@ -201,7 +201,12 @@ fn init_creates_an_instance_that_builds_and_checks_clean_with_valid_workflows() 
         .collect();
     assert_eq!(kits.len(), 2, "two example kits");
 
-    for workflow in [".github/workflows/mallette.yml", ".gitlab-ci.yml"] {
+    for workflow in [
+        ".github/workflows/mallette.yml",
+        ".gitlab-ci.yml",
+        ".forgejo/workflows/mallette.yml",
+        ".woodpecker.yml",
+    ] {
         let docs = YamlLoader::load_from_str(&read(dir.join(workflow)))
             .unwrap_or_else(|e| panic!("{workflow}: {e}"));
         assert!(
@@ -216,7 +221,7 @@ fn init_creates_an_instance_that_builds_and_checks_clean_with_valid_workflows() 
     }
     let github =
         &YamlLoader::load_from_str(&read(dir.join(".github/workflows/mallette.yml"))).unwrap()[0];
-    assert!(!github["jobs"]["check"]["steps"].is_badvalue());
+    assert!(!github["jobs"]["site"]["steps"].is_badvalue());
     assert!(!github["on"]["pull_request"].is_badvalue());
     let gitlab = &YamlLoader::load_from_str(&read(dir.join(".gitlab-ci.yml"))).unwrap()[0];
     assert_eq!(
