@@ -144,7 +144,11 @@ pub fn write_assets(
         &crate::render::validator_file(),
         crate::render::VALIDATOR_WASM,
     )?;
-    written += 1;
+    writer.file(
+        &format!("{}.gz", crate::render::validator_file()),
+        crate::render::VALIDATOR_WASM_GZ,
+    )?;
+    written += 2;
     if writer.offline {
         writer.file(
             &crate::render::validator_offline_file(),

@@ -15,6 +15,8 @@ use super::{Renderer, TermView};
 
 /// The validator module, built from `crates/validator-wasm` by `scripts/build-wasm.sh`.
 pub static VALIDATOR_WASM: &[u8] = include_bytes!("../../assets/mallette_validator.wasm");
+/// [`VALIDATOR_WASM`] gzipped (by `scripts/build-wasm.sh`): what browsers fetch and inflate.
+pub static VALIDATOR_WASM_GZ: &[u8] = include_bytes!("../../assets/mallette_validator.wasm.gz");
 /// `sha256sum` line of [`VALIDATOR_WASM`].
 pub const VALIDATOR_SHA256: &str = include_str!("../../assets/mallette_validator.wasm.sha256");
 

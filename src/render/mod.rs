@@ -34,6 +34,7 @@ mod views;
 
 pub use contribute::{
     validator_file, validator_offline_file, validator_offline_script, VALIDATOR_WASM,
+    VALIDATOR_WASM_GZ,
 };
 #[cfg(test)]
 pub use kit_page::ArchivedFile;
