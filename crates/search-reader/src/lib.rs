@@ -1,0 +1,1 @@
+//! mallette-search-reader (work in progress).
