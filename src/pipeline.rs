@@ -92,7 +92,11 @@ pub fn build_keeping(options: &BuildOptions, keep_bodies: bool) -> Result<Built,
     let report = Report {
         out,
         kits,
-        pages: analysis.documents.len() - kits,
+        pages: analysis
+            .documents
+            .iter()
+            .filter(|a| a.doc.page().is_some())
+            .count(),
         files_written: written,
         lang: analysis.lang(),
         warnings: analysis.warnings.clone(),
@@ -118,7 +122,7 @@ pub fn renderer<'a>(
     let page_links: Vec<PageLink> = analysis
         .documents
         .iter()
-        .filter(|a| a.doc.kit().is_none())
+        .filter(|a| a.doc.page().is_some())
         .map(|a| PageLink {
             slug: a.doc.slug.clone(),
             title: a.doc.title().to_string(),

@@ -16,6 +16,9 @@ pub struct NewArgs {
     /// Create a folder kit (content/kits/<slug>/index.md) to hold attachments
     #[arg(long)]
     pub folder: bool,
+    /// Create a learning path (content/parcours/<slug>.md) instead of a kit
+    #[arg(long, conflicts_with_all = ["theme", "folder"])]
+    pub parcours: bool,
     /// Instance folder
     #[arg(long)]
     pub root: Option<PathBuf>,
@@ -23,7 +26,11 @@ pub struct NewArgs {
 
 pub fn run_new(args: NewArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
-    let path = scaffold::new_kit(&root, &args.title, args.theme.as_deref(), args.folder)?;
+    let path = if args.parcours {
+        scaffold::new_parcours(&root, &args.title)?
+    } else {
+        scaffold::new_kit(&root, &args.title, args.theme.as_deref(), args.folder)?
+    };
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }

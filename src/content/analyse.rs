@@ -42,6 +42,8 @@ pub struct Analysis {
     pub sources: HashMap<String, String>,
     /// Kits of federated instances, from their stored catalogs.
     pub remote: Vec<RemoteKit>,
+    /// Learning paths of federated instances.
+    pub remote_parcours: Vec<crate::federation::RemoteParcours>,
     /// Pages leave each body's HTML in place instead of taking it: `serve` may render any page
     /// again after an edit. (A build takes them, so that it never holds every body at once.)
     pub keep_bodies: bool,
@@ -111,6 +113,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     }
 
     diagnostics.extend(check_unique_urls(&documents));
+    diagnostics.extend(check_parcours_steps(&documents));
     diagnostics.extend(check_translations(&documents, &texts));
     // A draft left out of the build is not published, not even as the file a link points to.
     let mut left_out = BTreeSet::new();
@@ -144,7 +147,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         diagnostics.extend(check_stale(&documents, (days > 0).then_some(days), &texts));
     }
 
-    let (remote, catalog_problems) = crate::federation::load(root, &config);
+    let (federated, catalog_problems) = crate::federation::load(root, &config);
     diagnostics.extend(catalog_problems);
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
@@ -174,7 +177,8 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         files,
         warnings: diagnostics,
         sources: texts,
-        remote,
+        remote: federated.kits,
+        remote_parcours: federated.parcours,
         keep_bodies: false,
     })
 }
@@ -243,6 +247,10 @@ pub fn parse_document(
             let language = kit.language.clone();
             (Meta::Kit(kit), language)
         }
+        SourceKind::Parcours => {
+            let parcours = validate::validate_parcours(file, &tree, config, vocabularies)?;
+            (Meta::Parcours(parcours), config.language.clone())
+        }
         SourceKind::Page => {
             let page = validate::validate_page(file, &tree)?;
             (
@@ -259,6 +267,7 @@ pub fn parse_document(
         (SourceKind::Kit, None) => format!("kits/{}/", source.slug),
         (SourceKind::Page, Some(lang)) => format!("{lang}/pages/{}/", source.slug),
         (SourceKind::Page, None) => format!("pages/{}/", source.slug),
+        (SourceKind::Parcours, _) => format!("parcours/{}/", source.slug),
     };
     Ok(Document {
         rel_path: source.rel_path.clone(),
@@ -359,6 +368,46 @@ fn check_stale(
             ))
         })
         .collect()
+}
+
+/// Every step of a learning path names a kit of the instance, at most once per path.
+fn check_parcours_steps(documents: &[Document]) -> Vec<Diagnostic> {
+    let kits: BTreeSet<&str> = documents
+        .iter()
+        .filter(|d| d.kit().is_some())
+        .map(|d| d.slug.as_str())
+        .collect();
+    let mut diagnostics = Vec::new();
+    for doc in documents {
+        let Some(parcours) = doc.parcours() else {
+            continue;
+        };
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for step in &parcours.steps {
+            let file = Path::new(&doc.rel_path);
+            if !kits.contains(step.kit.as_str()) {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    step.line,
+                    step.column,
+                    Problem::UnknownKit {
+                        slug: step.kit.clone(),
+                        suggestion: crate::diagnostics::closest(&step.kit, kits.iter().copied()),
+                    },
+                ));
+            } else if !seen.insert(step.kit.as_str()) {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    step.line,
+                    step.column,
+                    Problem::RepeatedStep {
+                        slug: step.kit.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    diagnostics
 }
 
 fn check_unique_urls(documents: &[Document]) -> Vec<Diagnostic> {

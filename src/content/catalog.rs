@@ -5,8 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The version this build writes and reads.
-pub const CATALOG_VERSION: u32 = 1;
+/// The version this build writes. Version 2 added `parcours` (learning paths).
+pub const CATALOG_VERSION: u32 = 2;
+
+/// The versions this build reads.
+pub const READABLE_VERSIONS: [u32; 2] = [1, 2];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Catalog {
@@ -16,6 +19,34 @@ pub struct Catalog {
     #[serde(default)]
     pub site: CatalogSite,
     pub kits: Vec<CatalogKit>,
+    /// Learning paths (version 2).
+    #[serde(default)]
+    pub parcours: Vec<CatalogParcours>,
+}
+
+/// A learning path: kits in order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CatalogParcours {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub license: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The steps: addresses of the kits' pages, in order.
+    #[serde(default)]
+    pub kits: Vec<String>,
+    #[serde(default)]
+    pub duration_minutes: u32,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -138,6 +138,14 @@ pub enum Problem {
     UnknownTranslationOf {
         slug: String,
     },
+    /// A step of a learning path names no kit.
+    UnknownKit {
+        slug: String,
+        suggestion: Option<String>,
+    },
+    RepeatedStep {
+        slug: String,
+    },
     ImageWithoutAlt,
     /// Lists, quotes or HTML elements of a body nested deeper than `max` levels.
     NestingTooDeep {
@@ -210,6 +218,8 @@ impl Problem {
             Problem::LinkLeavesContent { .. } => "link-leaves-content",
             Problem::LinkTargetMissing { .. } => "link-target-missing",
             Problem::UnknownTranslationOf { .. } => "unknown-translation-of",
+            Problem::UnknownKit { .. } => "unknown-kit",
+            Problem::RepeatedStep { .. } => "repeated-step",
             Problem::ExternalImage { .. } => "external-image",
             Problem::ImageWithoutAlt => "image-without-alt",
             Problem::NestingTooDeep { .. } => "nesting-too-deep",
@@ -312,7 +322,9 @@ impl Problem {
             Problem::LinkLeavesContent { target } | Problem::LinkTargetMissing { target, .. } => {
                 vec![("target", s(target))]
             }
-            Problem::UnknownTranslationOf { slug } => vec![("slug", s(slug))],
+            Problem::UnknownTranslationOf { slug }
+            | Problem::UnknownKit { slug, .. }
+            | Problem::RepeatedStep { slug } => vec![("slug", s(slug))],
             Problem::BadCatalog { name, detail } => vec![("name", s(name)), ("detail", s(detail))],
             Problem::TooManyRemoteKits { kept, skipped } => {
                 vec![("kept", kept.to_string()), ("skipped", skipped.to_string())]
@@ -427,6 +439,10 @@ impl Problem {
                 with_suggestion(suggestion, text("help.missing-anchor"))
             }
             Problem::StaleKit { .. } => text("help.stale-kit"),
+            Problem::UnknownKit { suggestion, .. } => {
+                with_suggestion(suggestion, text("help.unknown-kit"))
+            }
+            Problem::RepeatedStep { .. } => text("help.repeated-step"),
             Problem::TooManyRemoteKits { .. } => text("help.too-many-remote-kits"),
             Problem::ExternalImage { .. } => text("help.external-image"),
             Problem::NestingTooDeep { .. } => text("help.nesting-too-deep"),

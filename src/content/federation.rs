@@ -9,10 +9,25 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::catalog::{CatalogKit, CatalogSite, CATALOG_VERSION};
+use crate::catalog::{CatalogKit, CatalogParcours, CatalogSite, READABLE_VERSIONS};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::model::KitMeta;
+
+/// A learning path of another instance.
+#[derive(Debug, Clone)]
+pub struct RemoteParcours {
+    pub origin: String,
+    pub origin_url: String,
+    pub parcours: CatalogParcours,
+}
+
+/// What the stored catalogs hold: kits and learning paths of other instances.
+#[derive(Debug, Clone, Default)]
+pub struct Federated {
+    pub kits: Vec<RemoteKit>,
+    pub parcours: Vec<RemoteParcours>,
+}
 
 /// A kit of another instance.
 #[derive(Debug, Clone)]
@@ -26,8 +41,9 @@ pub struct RemoteKit {
 /// Read the stored catalogs. Problems are warnings naming the catalog; its kits are skipped.
 /// At most `max_remote_kits` (mallette.toml) kits are kept over every catalog: a hostile or huge
 /// catalog costs neither unbounded memory nor thousands of warning lines.
-pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
+pub fn load(root: &Path, config: &Config) -> (Federated, Vec<Diagnostic>) {
     let mut kits = Vec::new();
+    let mut paths = Vec::new();
     let mut diagnostics = Vec::new();
     let mut over_cap = 0usize;
     for remote in &config.federation {
@@ -66,7 +82,7 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if catalog.catalog_version != CATALOG_VERSION {
+        if !READABLE_VERSIONS.contains(&catalog.catalog_version) {
             diagnostics.push(problem(format!(
                 "unsupported catalog_version {}",
                 catalog.catalog_version
@@ -80,6 +96,15 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
         } else {
             String::new()
         };
+        for parcours in catalog.parcours {
+            if is_web_url(&parcours.url) && !parcours.title.trim().is_empty() {
+                paths.push(RemoteParcours {
+                    origin: remote.name.clone(),
+                    origin_url: origin_url.clone(),
+                    parcours,
+                });
+            }
+        }
         let mut unusable: Vec<String> = Vec::new();
         for kit in catalog.kits {
             // Only absolute web links leave the site; anything else would be a broken link here.
@@ -157,7 +182,13 @@ pub fn load(root: &Path, config: &Config) -> (Vec<RemoteKit>, Vec<Diagnostic>) {
             },
         ));
     }
-    (kits, diagnostics)
+    (
+        Federated {
+            kits,
+            parcours: paths,
+        },
+        diagnostics,
+    )
 }
 
 fn is_web_url(url: &str) -> bool {
@@ -179,6 +210,7 @@ struct Capped {
     catalog_version: u32,
     site: CatalogSite,
     kits: Vec<CatalogKit>,
+    parcours: Vec<CatalogParcours>,
     skipped: usize,
 }
 
@@ -227,10 +259,12 @@ fn read_capped(reader: impl std::io::Read, room: usize) -> Result<Capped, serde_
             let mut version = None;
             let mut site = CatalogSite::default();
             let mut kits = None;
+            let mut parcours = Vec::new();
             while let Some(key) = map.next_key::<String>()? {
                 match key.as_str() {
                     "catalog_version" => version = Some(map.next_value()?),
                     "site" => site = map.next_value()?,
+                    "parcours" => parcours = map.next_value()?,
                     "kits" => kits = Some(map.next_value_seed(KitsSeed(self.0))?),
                     _ => {
                         map.next_value::<IgnoredAny>()?;
@@ -240,10 +274,13 @@ fn read_capped(reader: impl std::io::Read, room: usize) -> Result<Capped, serde_
             let catalog_version =
                 version.ok_or_else(|| serde::de::Error::missing_field("catalog_version"))?;
             let (kits, skipped) = kits.ok_or_else(|| serde::de::Error::missing_field("kits"))?;
+            // Paths are few: capped like kits only in count.
+            parcours.truncate(self.0.max(1));
             Ok(Capped {
                 catalog_version,
                 site,
                 kits,
+                parcours,
                 skipped,
             })
         }

@@ -233,6 +233,8 @@ pub fn read_source(
             base
         };
         (SourceKind::Kit, slug.to_string())
+    } else if rel_path.starts_with("content/parcours/") {
+        (SourceKind::Parcours, base.to_string())
     } else {
         (SourceKind::Page, base.to_string())
     };

@@ -29,6 +29,8 @@ pub struct Source {
 pub enum SourceKind {
     Kit,
     Page,
+    /// A learning path: `content/parcours/<slug>.md`.
+    Parcours,
 }
 
 /// The validated front-matter of a kit.
@@ -109,10 +111,35 @@ pub struct PageMeta {
     pub draft: bool,
 }
 
+/// The validated front-matter of a learning path: kits in order, for a cycle of sessions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParcoursMeta {
+    pub title: String,
+    pub summary: String,
+    pub audiences: Vec<String>,
+    pub themes: Vec<String>,
+    pub level: Option<String>,
+    pub license: String,
+    pub authors: Vec<String>,
+    pub steps: Vec<ParcoursStep>,
+    pub draft: bool,
+}
+
+/// One step of a path: a kit (by slug), and what to adapt in this step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParcoursStep {
+    pub kit: String,
+    pub note: Option<String>,
+    /// Where the step is written (for diagnostics about the kit it names).
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum Meta {
     Kit(KitMeta),
     Page(PageMeta),
+    Parcours(ParcoursMeta),
 }
 
 /// A validated document: a kit or a page, with where it goes in the site.
@@ -136,7 +163,21 @@ impl Document {
     pub fn kit(&self) -> Option<&KitMeta> {
         match &self.meta {
             Meta::Kit(k) => Some(k),
-            Meta::Page(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn page(&self) -> Option<&PageMeta> {
+        match &self.meta {
+            Meta::Page(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn parcours(&self) -> Option<&ParcoursMeta> {
+        match &self.meta {
+            Meta::Parcours(p) => Some(p),
+            _ => None,
         }
     }
 
@@ -144,6 +185,7 @@ impl Document {
         match &self.meta {
             Meta::Kit(k) => &k.title,
             Meta::Page(p) => &p.title,
+            Meta::Parcours(p) => &p.title,
         }
     }
 
@@ -151,6 +193,7 @@ impl Document {
         match &self.meta {
             Meta::Kit(k) => k.draft,
             Meta::Page(p) => p.draft,
+            Meta::Parcours(p) => p.draft,
         }
     }
 }

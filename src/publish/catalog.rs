@@ -3,14 +3,15 @@
 
 use mallette_content::catalog::CATALOG_VERSION;
 use mallette_content::catalog::{
-    Catalog, CatalogFieldReport, CatalogKit, CatalogSite, Participants, Translation,
+    Catalog, CatalogFieldReport, CatalogKit, CatalogParcours, CatalogSite, Participants,
+    Translation,
 };
 use mallette_content::config::{license_info, Config};
 
 use super::feeds::PublishedKit;
 
-/// `catalog.json` of `kits`.
-pub fn catalog(config: &Config, kits: &[PublishedKit]) -> String {
+/// `catalog.json` of `kits` and learning paths `parcours`.
+pub fn catalog(config: &Config, kits: &[PublishedKit], parcours: Vec<CatalogParcours>) -> String {
     let owned = |v: &[String]| v.to_vec();
     let catalog = Catalog {
         catalog_version: CATALOG_VERSION,
@@ -71,6 +72,7 @@ pub fn catalog(config: &Config, kits: &[PublishedKit]) -> String {
                     .collect(),
             })
             .collect(),
+        parcours,
     };
     serde_json::to_string_pretty(&catalog).unwrap_or_default()
 }

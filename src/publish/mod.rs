@@ -193,7 +193,36 @@ pub fn write_feeds<'a>(
     let all: Vec<_> = kits.iter().map(published).collect();
     let listed: Vec<_> = kits.iter().filter(|k| k.listed).map(published).collect();
     writer.file("feed.xml", feeds::atom(config, &listed).as_bytes())?;
-    writer.file("catalog.json", catalog::catalog(config, &all).as_bytes())?;
+    // Learning paths: their steps as the kits' addresses.
+    let parcours = analysis
+        .documents
+        .iter()
+        .filter_map(|a| Some((&a.doc, a.doc.parcours()?)))
+        .map(|(doc, p)| {
+            let steps: Vec<&KitEntry> = p
+                .steps
+                .iter()
+                .filter_map(|s| kits.iter().find(|k| k.listed && k.doc.slug == s.kit))
+                .collect();
+            mallette_content::catalog::CatalogParcours {
+                slug: doc.slug.clone(),
+                url: absolute(&doc.url_path),
+                title: p.title.clone(),
+                summary: p.summary.clone(),
+                audiences: p.audiences.clone(),
+                themes: p.themes.clone(),
+                level: p.level.clone(),
+                license: p.license.clone(),
+                authors: p.authors.clone(),
+                kits: steps.iter().map(|k| absolute(&k.doc.url_path)).collect(),
+                duration_minutes: steps.iter().map(|k| k.kit.duration_minutes).sum(),
+            }
+        })
+        .collect();
+    writer.file(
+        "catalog.json",
+        catalog::catalog(config, &all, parcours).as_bytes(),
+    )?;
 
     let mut urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![(absolute(""), None)];
     urls.extend(
@@ -206,6 +235,8 @@ pub fn write_feeds<'a>(
         };
         let is_listing = dir == "kits/"
             || dir.starts_with("pages/")
+            || dir.starts_with("parcours/")
+            || dir == "field-tested/"
             || TAXONOMIES
                 .iter()
                 .any(|t| dir.starts_with(&format!("{}/", t.key)));

@@ -5,6 +5,7 @@ use mallette_content::{kit_attachments, translations_of, Analysis, KitEntry};
 use tera::Context;
 
 use super::pages::{body_html, Sink};
+use super::paths::Paths;
 use super::{Related, Renderer, TranslationView};
 
 /// What a kit's archive holds, handed to the [`Sink`]: its standalone page, rendered with the
@@ -34,6 +35,7 @@ pub(super) fn kit_page(
     entry: &KitEntry,
     kits: &[KitEntry],
     related: &Related,
+    paths: &Paths,
     sink: &dyn Sink,
 ) -> Result<String> {
     let attachment_files = kit_attachments(entry.doc, &entry.body.attachments, &analysis.files);
@@ -60,7 +62,7 @@ pub(super) fn kit_page(
         .into_iter()
         .map(|k| renderer.card(k.doc, k.kit))
         .collect();
-    let view = renderer.kit_view(
+    let mut view = renderer.kit_view(
         entry.doc,
         entry.kit,
         body_html(analysis, entry.body),
@@ -69,6 +71,10 @@ pub(super) fn kit_page(
         translations,
         related,
     );
+    view.paths = paths.memberships(&entry.doc.slug);
+    let card = |k: &KitEntry| renderer.card(k.doc, k.kit);
+    view.before = paths.before(entry, kits).into_iter().map(card).collect();
+    view.after = paths.after(entry, kits).into_iter().map(card).collect();
     let mut context = Context::new();
     context.insert("kit", &view);
     let html = renderer.render("kit.html", "kit", &view.card.url, context)?;

@@ -24,10 +24,13 @@ use mallette_content::Lang;
 use crate::index::SearchAssets;
 
 mod bounds;
+mod competences;
 mod contribute;
 mod format;
 mod kit_page;
 mod pages;
+mod parcours;
+mod paths;
 mod related;
 mod theme;
 mod views;
@@ -361,6 +364,9 @@ impl<'a> Renderer<'a> {
             field_reports,
             last_session: self.date(kit.last_session()),
             feedback,
+            paths: Vec::new(),
+            before: Vec::new(),
+            after: Vec::new(),
         }
     }
 

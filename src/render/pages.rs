@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use super::kit_page::{kit_page, KitArchive};
+use super::paths::Paths;
 use super::{CardView, PageView, Related, Renderer, TaxonomyView, TermView};
 
 /// Where rendered pages go: the publish stage's writer (a staging folder, or the served site).
@@ -98,17 +99,25 @@ pub fn render_pages(
     };
 
     let related = Related::new(kits);
-    let mut pages: Vec<String> = kits
+    let paths = Paths::new(analysis, kits, &renderer.base);
+    // Learning paths first: their booklets copy the bodies that kit pages then take.
+    let mut pages: Vec<String> = if only_kits.is_none() {
+        super::parcours::parcours_pages(analysis, renderer, kits, sink)?
+    } else {
+        Vec::new()
+    };
+    let kit_pages: Vec<String> = kits
         .par_iter()
         .filter(|entry| only_kits.is_none_or(|only| only.contains(&entry.doc.rel_path)))
-        .map(|entry| kit_page(analysis, renderer, entry, kits, &related, sink))
+        .map(|entry| kit_page(analysis, renderer, entry, kits, &related, &paths, sink))
         .collect::<Result<_>>()?;
+    pages.extend(kit_pages);
 
     // Plain pages show nothing of kits: a partial render (`only_kits`) leaves them.
     let plain_pages = analysis
         .documents
         .iter()
-        .filter(|a| a.doc.kit().is_none() && only_kits.is_none());
+        .filter(|a| a.doc.page().is_some() && only_kits.is_none());
     for analysed in plain_pages {
         let view = PageView {
             slug: analysed.doc.slug.clone(),
@@ -123,14 +132,32 @@ pub fn render_pages(
         pages.push(emit(format!("{}index.html", analysed.doc.url_path), html)?);
     }
 
+    // The competence map: what the kits cover, by competence and level.
+    let metas: Vec<&KitMeta> = listing.iter().map(|(kit, _)| *kit).collect();
+    let competence_map = super::competences::map(renderer, &metas);
+    sink.page(
+        "competences/coverage.svg",
+        &super::competences::svg(
+            &competence_map,
+            &renderer.ui_string("competence_map_svg_title"),
+            &renderer.ui_string("competence_map_empty"),
+        ),
+    )?;
+
     // Browse pages: one per taxonomy, one per term with at least one kit.
     for taxonomy in TAXONOMIES {
         let view = taxonomy_view(taxonomy.key);
         let mut context = Context::new();
         context.insert("taxonomy", &view);
+        let template = if taxonomy.key == "competences" {
+            context.insert("map", &competence_map);
+            "competences.html"
+        } else {
+            "taxonomy.html"
+        };
         pages.push(emit(
             format!("{}/index.html", taxonomy.key),
-            renderer.render("taxonomy.html", "taxonomy", &view.url, context)?,
+            renderer.render(template, "taxonomy", &view.url, context)?,
         )?);
         for term in view.terms.iter().filter(|t| t.count > 0) {
             let term_cards: Vec<&CardView> = listing
@@ -198,10 +225,24 @@ pub fn render_pages(
         .collect();
     let mut context = Context::new();
     context.insert("recent_kits", &recent_cards);
+    context.insert("competence_svg", &competence_map.svg_url);
+    context.insert(
+        "parcours_count",
+        &analysis
+            .documents
+            .iter()
+            .filter(|a| a.doc.parcours().is_some())
+            .count(),
+    );
     context.insert("kit_count", &listing.len());
     context.insert(
         "home_taxonomies",
-        &serde_json::json!({ "audiences": taxonomy_view("audiences"), "themes": taxonomy_view("themes") }),
+        &serde_json::json!({
+            "audiences": taxonomy_view("audiences"),
+            "themes": taxonomy_view("themes"),
+            "materials": taxonomy_view("materials"),
+            "levels": taxonomy_view("levels"),
+        }),
     );
     pages.push(emit(
         "index.html".into(),
@@ -241,6 +282,7 @@ pub fn render_one_kit(
         &kits[index],
         kits,
         &Related::new(kits),
+        &Paths::new(analysis, kits, &renderer.base),
         sink,
     )
 }

@@ -128,6 +128,11 @@ pub struct KitView {
     pub last_session: Option<DateView>,
     /// Links to the forge to report a session or a problem (with `[forge]` only).
     pub feedback: Option<FeedbackView>,
+    /// The learning paths this kit is a step of.
+    pub paths: Vec<super::paths::Membership>,
+    /// Kits teaching its prerequisites, and kits building on what it teaches.
+    pub before: Vec<CardView>,
+    pub after: Vec<CardView>,
 }
 
 #[derive(Debug, Clone, Serialize)]

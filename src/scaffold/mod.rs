@@ -25,6 +25,80 @@ fn short_slug(slug: &str) -> String {
         .to_string()
 }
 
+/// Write a new learning path for `title` (`content/parcours/<slug>.md`), whose steps are the
+/// first kits of the instance; returns its path. Refuses to overwrite an existing file.
+pub fn new_parcours(root: &Path, title: &str) -> Result<PathBuf> {
+    let config = Config::load(root)?;
+    let vocabularies = Vocabularies::load(root)?;
+    let length = title.trim().chars().count();
+    if length == 0 || length > 120 {
+        bail!("the title has {length} characters: a path's title has 1 to 120");
+    }
+    let slug = short_slug(&slugify(title));
+    if slug.is_empty() {
+        bail!("the title `{title}` gives an empty identifier: use letters or digits");
+    }
+    let path = root.join("content/parcours").join(format!("{slug}.md"));
+    if path.exists() {
+        bail!("{} already exists: choose another title", path.display());
+    }
+    // Example steps: the first kits found (by path), so that the file passes `check` as created.
+    let mut kits: Vec<String> = walkdir::WalkDir::new(root.join("content/kits"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".md")?;
+            if stem.contains('.') {
+                return None; // translations
+            }
+            Some(if stem == "index" {
+                e.path()
+                    .parent()?
+                    .file_name()?
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                stem.to_string()
+            })
+        })
+        .collect();
+    kits.dedup();
+    if kits.is_empty() {
+        bail!("content/kits/ holds no kit yet: a path is made of kits; create some with `mallette new`");
+    }
+    let steps: String = kits
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, kit)| {
+            if i == 0 {
+                format!("  - {{kit: {kit}, note: \"Ce qu'il faut adapter à cette étape.\"}}\n")
+            } else {
+                format!("  - {kit}\n")
+            }
+        })
+        .collect();
+    let license = config.licenses.first().cloned().unwrap_or_default();
+    let audience = vocabularies
+        .get("audiences")
+        .terms
+        .first()
+        .map(|t| t.slug.clone())
+        .unwrap_or_default();
+    let title_yaml = toml::Value::String(title.trim().to_string()).to_string();
+    let text = format!(
+        "---\ntitle: {title_yaml}\n# Une ou deux phrases (300 caractères au plus).\nsummary: \"Ce que le cycle apporte, en combien de séances.\"\n# Publics : {audiences}\naudiences: [{audience}]\n# Thèmes (facultatif) : {themes}\nthemes: []\n# Licence : {licenses}\nlicense: {license}\nauthors: [\"Votre nom ou celui de votre structure\"]\n# Les étapes dans l'ordre : l'identifiant d'un kit (son fichier sans .md), ou {{kit: …, note: \"…\"}}.\nkits:\n{steps}---\n\n## Le rythme\n\nCombien de séances, à quel intervalle.\n\n## Entre les séances\n\nCe que les participants font chez eux, ce que l'animateur prépare.\n\n## Évaluer\n\nCe que les participants savent faire à la fin du cycle.\n",
+        audiences = vocabularies.get("audiences").slugs().join(", "),
+        themes = vocabularies.get("themes").slugs().join(", "),
+        licenses = config.licenses.join(", "),
+    );
+    std::fs::create_dir_all(path.parent().unwrap())?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
 /// Write a new kit for `title`; returns its path. Refuses to overwrite an existing file.
 pub fn new_kit(root: &Path, title: &str, theme: Option<&str>, folder: bool) -> Result<PathBuf> {
     let config = Config::load(root)?;

@@ -14,7 +14,10 @@ use crate::slug::{is_slug, slugify};
 use crate::vocabulary::Vocabularies;
 
 mod checker;
+mod parcours;
 mod reports;
+
+pub use parcours::{validate_parcours, PARCOURS_KEYS};
 
 use checker::Checker;
 
