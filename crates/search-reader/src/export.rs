@@ -1,0 +1,587 @@
+//! The build side (feature `export`): reads a tantivy index natively, with tantivy, and writes
+//! the reader's format (see the crate doc). Nothing is written into the tantivy index's folder.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use tantivy::postings::Postings as _;
+use tantivy::schema::{FieldType, IndexRecordOption, Schema};
+use tantivy::{DocSet, Index, SegmentReader, TERMINATED};
+
+use crate::bits::{bits_for, put_bytes, put_varint};
+use crate::format::{
+    common_prefix, encode_postings, pack, put_terms, Chunking, FacetMeta, FieldMeta, FileMeta,
+    GroupMeta, Meta, Postings,
+};
+use crate::source::MemorySource;
+use crate::{Error, Reader, Result, META_FILE};
+
+/// What to export and how to cut it.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Fields whose terms share one dictionary: `(group name, field names)`. Every indexed text
+    /// field in no listed group gets a group of its own (named after it). Empty (the default):
+    /// one group `text` of every tokenized field, and a group per untokenized (`raw`) field.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// Fast text column whose value order is the browse order (`title_sort`).
+    pub sort_field: Option<String>,
+    /// Fast text columns exported as facet columns; `None` (the default): every fast text
+    /// column but the sort field.
+    pub facet_fields: Option<Vec<String>>,
+    /// Largest dictionary page (one chunk), unless one term's entry alone is larger.
+    pub dict_page_bytes: usize,
+    /// Postings chunks: a term's lists (all its fields) are never split across chunks unless
+    /// they are larger than this.
+    pub postings_chunk_bytes: usize,
+    /// A list of at most this many bytes is stored inside its dictionary entry.
+    pub inline_bytes: usize,
+    /// Chunks of the norms and browse files.
+    pub fixed_chunk_bytes: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            groups: Vec::new(),
+            sort_field: Some("title_sort".to_string()),
+            facet_fields: None,
+            dict_page_bytes: 2048,
+            postings_chunk_bytes: 4096,
+            inline_bytes: 24,
+            fixed_chunk_bytes: 4096,
+        }
+    }
+}
+
+/// One exported file: its bytes and where its chunks start and end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// `(start, end)` of each chunk.
+    pub chunks: Vec<(usize, usize)>,
+}
+
+/// The exported index: the meta file and the others, in file-number order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub meta: Vec<u8>,
+    pub files: Vec<ExportedFile>,
+}
+
+impl Export {
+    /// A reader over the export in memory.
+    pub fn reader(&self) -> Result<Reader> {
+        let source = MemorySource::new(self.files.iter().map(|f| f.bytes.clone()).collect());
+        Reader::open(&self.meta, source)
+    }
+
+    /// Writes `meta` and each file whole into `dir` (for [`Reader::open_dir`]).
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(META_FILE), &self.meta)?;
+        for f in &self.files {
+            std::fs::write(dir.join(&f.name), &f.bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `meta` and every chunk as its own file `<name>.<chunk>` into `dir` (what a static
+    /// host serves to the browser; [`crate::ChunkDirSource`] reads it).
+    pub fn write_chunked(&self, dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(META_FILE), &self.meta)?;
+        for f in &self.files {
+            for (i, &(a, b)) in f.chunks.iter().enumerate() {
+                std::fs::write(dir.join(format!("{}.{i}", f.name)), &f.bytes[a..b])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Total bytes of the meta file and every other file.
+    pub fn total_bytes(&self) -> usize {
+        self.meta.len() + self.files.iter().map(|f| f.bytes.len()).sum::<usize>()
+    }
+}
+
+fn tv(e: tantivy::TantivyError) -> Error {
+    Error::Format(format!("reading the tantivy index: {e}"))
+}
+
+/// Exports the tantivy index in `dir` (only read).
+pub fn export_dir(dir: &Path, opts: &ExportOptions) -> Result<Export> {
+    let index = Index::open_in_dir(dir).map_err(tv)?;
+    export_index(&index, opts)
+}
+
+/// One indexed text field to export.
+struct TextField {
+    field: tantivy::schema::Field,
+    name: String,
+    freqs: bool,
+    norms: bool,
+    raw: bool,
+}
+
+fn text_fields(schema: &Schema) -> Vec<TextField> {
+    schema
+        .fields()
+        .filter_map(|(field, entry)| {
+            let FieldType::Str(opts) = entry.field_type() else {
+                return None;
+            };
+            let ix = opts.get_indexing_options()?;
+            Some(TextField {
+                field,
+                name: entry.name().to_string(),
+                freqs: ix.index_option().has_freq(),
+                norms: ix.fieldnorms(),
+                raw: ix.tokenizer() == "raw",
+            })
+        })
+        .collect()
+}
+
+fn fast_text_fields(schema: &Schema) -> Vec<String> {
+    schema
+        .fields()
+        .filter(|(_, e)| matches!(e.field_type(), FieldType::Str(_)) && e.is_fast())
+        .map(|(_, e)| e.name().to_string())
+        .collect()
+}
+
+/// Groups of field indices (into `fields`), with their names.
+fn make_groups(fields: &[TextField], opts: &ExportOptions) -> Result<Vec<(String, Vec<usize>)>> {
+    let pos = |name: &str| {
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| Error::NoSuchField(name.to_string()))
+    };
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    if opts.groups.is_empty() {
+        let text: Vec<usize> = (0..fields.len()).filter(|&i| !fields[i].raw).collect();
+        if !text.is_empty() {
+            groups.push(("text".to_string(), text));
+        }
+    } else {
+        for (name, names) in &opts.groups {
+            let ids = names.iter().map(|n| pos(n)).collect::<Result<Vec<_>>>()?;
+            groups.push((name.clone(), ids));
+        }
+    }
+    for (i, f) in fields.iter().enumerate() {
+        if !groups.iter().any(|(_, ids)| ids.contains(&i)) {
+            groups.push((f.name.clone(), vec![i]));
+        }
+    }
+    for (_, ids) in &groups {
+        if ids.len() > 64 {
+            return Err(Error::Format(
+                "a dictionary group holds at most 64 fields".into(),
+            ));
+        }
+    }
+    Ok(groups)
+}
+
+/// The postings of a field's terms, in term order.
+fn field_terms(reader: &SegmentReader, f: &TextField) -> Result<Vec<(String, u32, Postings)>> {
+    let inv = reader.inverted_index(f.field).map_err(tv)?;
+    let norms = if f.norms {
+        Some(reader.get_fieldnorms_reader(f.field).map_err(tv)?)
+    } else {
+        None
+    };
+    let option = if f.freqs {
+        IndexRecordOption::WithFreqs
+    } else {
+        IndexRecordOption::Basic
+    };
+    let mut out = Vec::new();
+    let mut stream = inv.terms().stream()?;
+    while stream.advance() {
+        let term = std::str::from_utf8(stream.key())
+            .map_err(|_| Error::Format(format!("a term of {} is not UTF-8", f.name)))?
+            .to_string();
+        let info = stream.value().clone();
+        let mut postings = inv.read_postings_from_terminfo(&info, option)?;
+        let mut p = Postings::default();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            p.docs.push(doc);
+            p.term_freqs
+                .push(if f.freqs { postings.term_freq() } else { 1 });
+            p.fieldnorm_ids.push(match &norms {
+                Some(n) => n.fieldnorm_id(doc),
+                None => crate::bm25::CONSTANT_FIELDNORM_ID,
+            });
+            doc = postings.advance();
+        }
+        if p.docs.len() != info.doc_freq as usize {
+            return Err(Error::Format(format!(
+                "{}:{term}: {} postings for a doc frequency of {}",
+                f.name,
+                p.docs.len(),
+                info.doc_freq
+            )));
+        }
+        out.push((term, info.doc_freq, p));
+    }
+    Ok(out)
+}
+
+/// Cuts a growing file into chunks.
+struct Chunker {
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl Chunker {
+    fn new() -> Chunker {
+        Chunker {
+            bytes: Vec::new(),
+            starts: vec![0],
+        }
+    }
+
+    fn current_len(&self) -> usize {
+        self.bytes.len() - self.starts.last().copied().unwrap_or(0)
+    }
+
+    fn cut(&mut self) {
+        if self.current_len() > 0 {
+            self.starts.push(self.bytes.len());
+        }
+    }
+
+    fn finish(mut self, name: &str) -> ExportedFile {
+        self.cut();
+        let chunks = self.starts.windows(2).map(|w| (w[0], w[1])).collect();
+        ExportedFile {
+            name: name.to_string(),
+            bytes: self.bytes,
+            chunks,
+        }
+    }
+}
+
+fn fixed_file(name: &str, bytes: Vec<u8>, size: usize) -> ExportedFile {
+    let chunks = (0..bytes.len())
+        .step_by(size.max(1))
+        .map(|a| (a, (a + size).min(bytes.len())))
+        .collect();
+    ExportedFile {
+        name: name.to_string(),
+        bytes,
+        chunks,
+    }
+}
+
+/// Exports an open tantivy index (one segment, or none for an empty index).
+pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
+    let schema = index.schema();
+    let segments = index.searchable_segments().map_err(tv)?;
+    if segments.len() > 1 {
+        return Err(Error::Format(format!(
+            "the index has {} segments: export reads single-segment indexes (merge it first)",
+            segments.len()
+        )));
+    }
+    let reader = match segments.first() {
+        Some(s) => Some(SegmentReader::open(s).map_err(tv)?),
+        None => None,
+    };
+    if reader.as_ref().is_some_and(|r| r.num_deleted_docs() > 0) {
+        return Err(Error::Format("the index has deleted documents".into()));
+    }
+    let num_docs = reader.as_ref().map_or(0, |r| r.max_doc());
+
+    let fields = text_fields(&schema);
+    let groups = make_groups(&fields, opts)?;
+    let mut files: Vec<ExportedFile> = Vec::new();
+    let mut field_metas: Vec<Option<FieldMeta>> = vec![None; fields.len()];
+    let mut group_metas = Vec::new();
+
+    // Postings: file 0; dictionaries next, one per group.
+    let mut postings = Chunker::new();
+    let mut dicts = Vec::new();
+    for (gi, (gname, ids)) in groups.iter().enumerate() {
+        // term → per slot (doc freq, encoded list)
+        let mut terms: BTreeMap<String, Vec<(usize, u32, Vec<u8>)>> = BTreeMap::new();
+        for (slot, &fi) in ids.iter().enumerate() {
+            let f = &fields[fi];
+            let mut total_num_tokens = 0;
+            if let Some(r) = &reader {
+                total_num_tokens = r.inverted_index(f.field).map_err(tv)?.total_num_tokens();
+                for (term, df, p) in field_terms(r, f)? {
+                    let enc = encode_postings(&p, f.freqs, f.norms);
+                    terms.entry(term).or_default().push((slot, df, enc));
+                }
+            }
+            field_metas[fi] = Some(FieldMeta {
+                name: f.name.clone(),
+                freqs: f.freqs,
+                norms: f.norms,
+                total_num_tokens,
+                group: gi as u32,
+                slot: slot as u32,
+                norms_offset: 0,
+            });
+        }
+        let mut dict = Chunker::new();
+        let mut first_terms = Vec::new();
+        let mut page = Vec::new(); // entries of the current page
+        let mut page_entries = 0u64;
+        let mut page_base = postings.bytes.len() as u64;
+        let mut prev = String::new();
+        let close_page = |dict: &mut Chunker, page: &mut Vec<u8>, n: &mut u64, base: u64| {
+            if *n == 0 {
+                return;
+            }
+            let mut head = Vec::new();
+            put_varint(&mut head, base);
+            put_varint(&mut head, *n);
+            dict.bytes.extend_from_slice(&head);
+            dict.bytes.append(page);
+            dict.cut();
+            *n = 0;
+        };
+        for (term, lists) in &terms {
+            let entry_of = |lcp: usize| {
+                let mut e = Vec::new();
+                put_varint(&mut e, lcp as u64);
+                put_bytes(&mut e, &term.as_bytes()[lcp..]);
+                let mask: u64 = lists.iter().map(|(slot, _, _)| 1u64 << slot).sum();
+                put_varint(&mut e, mask);
+                let mut outside = Vec::new();
+                for (_, df, enc) in lists {
+                    put_varint(&mut e, u64::from(*df));
+                    let inline = enc.len() <= opts.inline_bytes;
+                    put_varint(&mut e, ((enc.len() as u64) << 1) | u64::from(inline));
+                    if inline {
+                        e.extend_from_slice(enc);
+                    } else {
+                        outside.extend_from_slice(enc);
+                    }
+                }
+                (e, outside)
+            };
+            let lcp = if page_entries == 0 {
+                0
+            } else {
+                common_prefix(prev.as_bytes(), term.as_bytes())
+            };
+            let (mut entry, mut outside) = entry_of(lcp);
+            // 13 bytes: the most a page header (two varints) takes.
+            if page_entries > 0 && 13 + page.len() + entry.len() > opts.dict_page_bytes {
+                close_page(&mut dict, &mut page, &mut page_entries, page_base);
+                (entry, outside) = entry_of(0);
+            }
+            if page_entries == 0 {
+                page_base = postings.bytes.len() as u64;
+                first_terms.push(term.clone());
+            }
+            if !outside.is_empty() {
+                // A term's lists go into one chunk, a new one if they do not fit in the current
+                // one; lists larger than a chunk fill whole chunks, and what is left goes on.
+                let size = opts.postings_chunk_bytes.max(1);
+                if postings.current_len() > 0 && postings.current_len() + outside.len() > size {
+                    postings.cut();
+                }
+                postings.bytes.extend_from_slice(&outside);
+                while postings.current_len() > size {
+                    let next = postings.starts.last().copied().unwrap_or(0) + size;
+                    postings.starts.push(next);
+                }
+            }
+            page.extend_from_slice(&entry);
+            page_entries += 1;
+            prev = term.clone();
+        }
+        close_page(&mut dict, &mut page, &mut page_entries, page_base);
+        dicts.push((format!("dict-{gname}"), dict));
+        group_metas.push(GroupMeta {
+            name: gname.clone(),
+            dict_file: 0, // set below
+            fields: ids.iter().map(|&i| i as u32).collect(),
+            first_terms,
+        });
+    }
+    files.push(postings.finish("postings"));
+    for ((name, dict), g) in dicts.into_iter().zip(&mut group_metas) {
+        g.dict_file = files.len() as u32;
+        files.push(dict.finish(&name));
+    }
+
+    // Field norms: num_docs bytes per field with norms.
+    let mut norms = Vec::new();
+    for (fi, f) in fields.iter().enumerate() {
+        if !f.norms {
+            continue;
+        }
+        let fm = field_metas[fi].as_mut().expect("every field is in a group");
+        fm.norms_offset = norms.len() as u64;
+        if let Some(r) = &reader {
+            let n = r.get_fieldnorms_reader(f.field).map_err(tv)?;
+            norms.extend((0..num_docs).map(|d| n.fieldnorm_id(d)));
+        }
+    }
+    let norms_file = if fields.iter().any(|f| f.norms) {
+        files.push(fixed_file("norms", norms, opts.fixed_chunk_bytes));
+        Some(files.len() as u32 - 1)
+    } else {
+        None
+    };
+
+    // Facet columns: one chunk each.
+    let fast = fast_text_fields(&schema);
+    let facet_names: Vec<String> = match &opts.facet_fields {
+        Some(names) => names.clone(),
+        None => fast
+            .iter()
+            .filter(|n| Some(*n) != opts.sort_field.as_ref())
+            .cloned()
+            .collect(),
+    };
+    let mut facets = Chunker::new();
+    let mut facet_metas = Vec::new();
+    for name in &facet_names {
+        if !fast.contains(name) {
+            return Err(Error::NoSuchField(name.clone()));
+        }
+        let (values, rows) = match &reader {
+            Some(r) => str_column(r, name)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let chunk = facets.starts.len() as u32 - 1;
+        facets.bytes.extend(encode_facet(&values, &rows));
+        facets.cut();
+        facet_metas.push(FacetMeta {
+            name: name.clone(),
+            file: 0, // set below
+            chunk,
+            num_values: values.len() as u32,
+        });
+    }
+    if !facet_metas.is_empty() {
+        let file = files.len() as u32;
+        for f in &mut facet_metas {
+            f.file = file;
+        }
+        files.push(facets.finish("facets"));
+    }
+
+    // Browse order.
+    let browse_file = match (&opts.sort_field, &reader) {
+        (Some(name), Some(r)) if fast.contains(name) => {
+            let (_, rows) = str_column(r, name)?;
+            let mut order: Vec<(u64, u32)> = rows
+                .iter()
+                .enumerate()
+                .map(|(d, ords)| (ords.first().copied().map_or(u64::MAX, u64::from), d as u32))
+                .collect();
+            order.sort_unstable();
+            let mut bytes = Vec::new();
+            let w = crate::reader::browse_width(num_docs);
+            pack(&mut bytes, order.iter().map(|&(_, d)| u64::from(d)), w);
+            files.push(fixed_file("browse", bytes, opts.fixed_chunk_bytes));
+            Some(files.len() as u32 - 1)
+        }
+        _ => None,
+    };
+
+    let meta = Meta {
+        num_docs,
+        files: files
+            .iter()
+            .map(|f| FileMeta {
+                name: f.name.clone(),
+                len: f.bytes.len() as u64,
+                chunking: if f.name == "norms" || f.name == "browse" {
+                    Chunking::Fixed(opts.fixed_chunk_bytes as u32)
+                } else {
+                    let mut starts: Vec<u64> = f.chunks.iter().map(|c| c.0 as u64).collect();
+                    starts.push(f.bytes.len() as u64);
+                    if f.chunks.is_empty() {
+                        starts = vec![0];
+                    }
+                    Chunking::Explicit(starts)
+                },
+            })
+            .collect(),
+        fields: field_metas
+            .into_iter()
+            .map(|f| f.expect("every field is in a group"))
+            .collect(),
+        groups: group_metas,
+        postings_file: 0,
+        norms_file,
+        facets: facet_metas,
+        browse_file,
+    };
+    // Field ids are positions in `fields`, which the groups index: the same order.
+    Ok(Export {
+        meta: meta.encode(),
+        files,
+    })
+}
+
+/// A fast text column: its values (in ordinal order) and each document's ordinals.
+fn str_column(r: &SegmentReader, name: &str) -> Result<(Vec<String>, Vec<Vec<u32>>)> {
+    let num_docs = r.max_doc();
+    let Some(col) = r.fast_fields().str(name).map_err(tv)? else {
+        return Ok((Vec::new(), vec![Vec::new(); num_docs as usize]));
+    };
+    let mut values = Vec::with_capacity(col.num_terms());
+    let mut buf = String::new();
+    for ord in 0..col.num_terms() as u64 {
+        buf.clear();
+        if !col.ord_to_str(ord, &mut buf)? {
+            return Err(Error::Format(format!("column {name}: no value {ord}")));
+        }
+        values.push(buf.clone());
+    }
+    let rows = (0..num_docs)
+        .map(|d| col.term_ords(d).map(|o| o as u32).collect())
+        .collect();
+    Ok((values, rows))
+}
+
+fn encode_facet(values: &[String], rows: &[Vec<u32>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_terms(&mut out, values);
+    // Rows as bitsets when every row's ordinals are strictly increasing and that is smaller.
+    let increasing = rows.iter().all(|r| r.windows(2).all(|w| w[0] < w[1]));
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let max_count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let cw = bits_for(max_count as u64);
+    let ow = bits_for(values.len().saturating_sub(1) as u64);
+    let list_bits = rows.len() * cw as usize + total * ow as usize;
+    let bitset_bits = rows.len() * values.len();
+    if increasing && bitset_bits <= list_bits {
+        out.push(0);
+        let mut bits = Vec::with_capacity(bitset_bits);
+        for r in rows {
+            for ord in 0..values.len() as u32 {
+                bits.push(u64::from(r.contains(&ord)));
+            }
+        }
+        pack(&mut out, bits, 1);
+    } else {
+        out.push(1);
+        out.push(cw);
+        out.push(ow);
+        let mut w = crate::bits::BitWriter::new(&mut out);
+        for r in rows {
+            w.write(r.len() as u64, cw);
+        }
+        for &o in rows.iter().flatten() {
+            w.write(u64::from(o), ow);
+        }
+        w.finish();
+    }
+    out
+}

@@ -1,0 +1,685 @@
+//! The reader: opens the meta file, then fetches chunks as calls need them (see the crate doc for
+//! the format).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::bits::{BitReader, Cursor};
+use crate::bm25::{Bm25Weight, CONSTANT_FIELDNORM_ID};
+use crate::format::{decode_postings, get_terms, Meta, Postings};
+use crate::levenshtein::Matcher;
+use crate::source::{ChunkRef, ChunkSource};
+use crate::{Error, Result};
+
+/// A field of the index (its position in the meta file's field table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Field(pub u32);
+
+/// Where a term's postings are.
+#[derive(Debug, Clone)]
+enum Loc {
+    /// In the postings file.
+    File { offset: u64, len: u32 },
+    /// In the dictionary page itself.
+    Inline {
+        page: Arc<[u8]>,
+        start: u32,
+        len: u32,
+    },
+}
+
+/// A term of a field: its document frequency and where its postings are.
+#[derive(Debug, Clone)]
+pub struct TermInfo {
+    pub field: Field,
+    pub doc_freq: u32,
+    loc: Loc,
+}
+
+impl TermInfo {
+    /// Whether the postings are in the dictionary page (reading them fetches nothing).
+    pub fn is_inline(&self) -> bool {
+        matches!(self.loc, Loc::Inline { .. })
+    }
+}
+
+/// One decoded dictionary page.
+struct Page {
+    raw: Arc<[u8]>,
+    terms: Vec<String>,
+    /// Per term: the range of its slots in `slots`.
+    ranges: Vec<(u32, u32)>,
+    slots: Vec<SlotInfo>,
+}
+
+#[derive(Clone, Copy)]
+struct SlotInfo {
+    slot: u8,
+    doc_freq: u32,
+    inline: bool,
+    /// Absolute offset in the postings file, or offset in the page if inline.
+    offset: u64,
+    len: u32,
+}
+
+impl Page {
+    fn decode(raw: Arc<[u8]>, num_slots: usize) -> Result<Page> {
+        let mut c = Cursor::new(&raw);
+        let mut postings_at = c.varint()?;
+        let n = c.varint_usize()?;
+        let mut terms = Vec::with_capacity(n.min(1 << 16));
+        let mut ranges = Vec::with_capacity(n.min(1 << 16));
+        let mut slots = Vec::new();
+        let mut buf: Vec<u8> = Vec::new();
+        for _ in 0..n {
+            let lcp = c.varint_usize()?;
+            if lcp > buf.len() {
+                return Err(Error::Format(
+                    "bad front coding in a dictionary page".into(),
+                ));
+            }
+            buf.truncate(lcp);
+            buf.extend_from_slice(c.bytes()?);
+            terms.push(
+                String::from_utf8(buf.clone())
+                    .map_err(|_| Error::Format("invalid UTF-8 term".into()))?,
+            );
+            let mask = c.varint()?;
+            if num_slots < 64 && mask >> num_slots != 0 {
+                return Err(Error::Format("bad field mask".into()));
+            }
+            let start = slots.len() as u32;
+            for slot in 0..num_slots.min(64) {
+                if mask & (1 << slot) == 0 {
+                    continue;
+                }
+                let doc_freq = c.varint_u32()?;
+                let code = c.varint()?;
+                let len =
+                    u32::try_from(code >> 1).map_err(|_| Error::Format("bad length".into()))?;
+                let inline = code & 1 == 1;
+                let offset = if inline {
+                    let at = c.pos as u64;
+                    c.take(len as usize)?;
+                    at
+                } else {
+                    let at = postings_at;
+                    postings_at += u64::from(len);
+                    at
+                };
+                slots.push(SlotInfo {
+                    slot: slot as u8,
+                    doc_freq,
+                    inline,
+                    offset,
+                    len,
+                });
+            }
+            ranges.push((start, slots.len() as u32));
+        }
+        Ok(Page {
+            raw,
+            terms,
+            ranges,
+            slots,
+        })
+    }
+
+    fn slot(&self, entry: usize, slot: u32) -> Option<&SlotInfo> {
+        let (a, b) = self.ranges[entry];
+        self.slots[a as usize..b as usize]
+            .iter()
+            .find(|s| u32::from(s.slot) == slot)
+    }
+
+    fn term_info(&self, field: Field, s: &SlotInfo) -> TermInfo {
+        TermInfo {
+            field,
+            doc_freq: s.doc_freq,
+            loc: if s.inline {
+                Loc::Inline {
+                    page: self.raw.clone(),
+                    start: s.offset as u32,
+                    len: s.len,
+                }
+            } else {
+                Loc::File {
+                    offset: s.offset,
+                    len: s.len,
+                }
+            },
+        }
+    }
+}
+
+/// A facet column: the field's values (sorted, as tantivy orders a column's dictionary) and, per
+/// document, the ordinals of its values (in tantivy's order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetColumn {
+    pub values: Vec<String>,
+    offsets: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl FacetColumn {
+    /// Ordinals (indices in [`FacetColumn::values`]) of a document's values.
+    pub fn ords(&self, doc: u32) -> &[u32] {
+        let d = doc as usize;
+        match (self.offsets.get(d), self.offsets.get(d + 1)) {
+            (Some(&a), Some(&b)) => &self.ords[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The value of an ordinal.
+    pub fn value(&self, ord: u32) -> Option<&str> {
+        self.values.get(ord as usize).map(String::as_str)
+    }
+
+    /// The ordinal of a value.
+    pub fn ord_of(&self, value: &str) -> Option<u32> {
+        self.values
+            .binary_search_by(|v| v.as_str().cmp(value))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    pub fn num_docs(&self) -> u32 {
+        self.offsets.len().saturating_sub(1) as u32
+    }
+
+    fn decode(buf: &[u8], num_docs: u32) -> Result<FacetColumn> {
+        let mut c = Cursor::new(buf);
+        let values = get_terms(&mut c)?;
+        let kind = c.u8()?;
+        let n = num_docs as usize;
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut ords = Vec::new();
+        offsets.push(0u32);
+        match kind {
+            0 => {
+                let width = values.len();
+                let mut r = BitReader::new(&c.buf[c.pos..]);
+                for _ in 0..n {
+                    for ord in 0..width {
+                        if r.read(1)? == 1 {
+                            ords.push(ord as u32);
+                        }
+                    }
+                    offsets.push(ords.len() as u32);
+                }
+            }
+            1 => {
+                let cw = c.u8()?;
+                let ow = c.u8()?;
+                if cw > 32 || ow > 32 {
+                    return Err(Error::Format("bad facet column".into()));
+                }
+                let mut r = BitReader::new(&c.buf[c.pos..]);
+                let mut counts = Vec::with_capacity(n);
+                for _ in 0..n {
+                    counts.push(r.read(cw)? as u32);
+                }
+                for count in counts {
+                    for _ in 0..count {
+                        let o = r.read(ow)? as u32;
+                        if o as usize >= values.len() {
+                            return Err(Error::Format("bad facet ordinal".into()));
+                        }
+                        ords.push(o);
+                    }
+                    offsets.push(ords.len() as u32);
+                }
+            }
+            k => return Err(Error::Format(format!("unknown facet column kind {k}"))),
+        }
+        Ok(FacetColumn {
+            values,
+            offsets,
+            ords,
+        })
+    }
+}
+
+/// What the reader fetched (not what it served from its cache).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    pub chunks: usize,
+    pub bytes: u64,
+    /// `(file name, chunk, bytes)`, in fetch order.
+    pub log: Vec<(String, u32, u32)>,
+}
+
+/// An open index. `Send + Sync`; fetched chunks and decoded pages are kept.
+pub struct Reader {
+    meta: Meta,
+    source: Box<dyn ChunkSource>,
+    chunks: Mutex<HashMap<(u32, u32), Arc<[u8]>>>,
+    pages: Mutex<HashMap<(u32, u32), Arc<Page>>>,
+    facets: Mutex<HashMap<u32, Arc<FacetColumn>>>,
+    stats: Mutex<FetchStats>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Reader {
+    /// Opens an index from its meta file (`meta`, which a browser gets with its first request)
+    /// and a source of the other files' chunks.
+    pub fn open(meta: &[u8], source: impl ChunkSource + 'static) -> Result<Reader> {
+        Ok(Reader {
+            meta: Meta::decode(meta)?,
+            source: Box::new(source),
+            chunks: Mutex::new(HashMap::new()),
+            pages: Mutex::new(HashMap::new()),
+            facets: Mutex::new(HashMap::new()),
+            stats: Mutex::new(FetchStats::default()),
+        })
+    }
+
+    /// Opens an index written whole into `dir` (`Export::write`): `dir/meta` and the files
+    /// beside it, read by offset.
+    pub fn open_dir(dir: impl AsRef<std::path::Path>) -> Result<Reader> {
+        let dir = dir.as_ref();
+        let meta = std::fs::read(dir.join(crate::META_FILE))?;
+        Reader::open(&meta, crate::source::DirSource::new(dir))
+    }
+
+    /// Number of documents (tantivy's `max_doc`: the `N` of BM25).
+    pub fn num_docs(&self) -> u32 {
+        self.meta.num_docs
+    }
+
+    /// The indexed text fields, by name.
+    pub fn fields(&self) -> impl Iterator<Item = (Field, &str)> {
+        self.meta
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (Field(i as u32), f.name.as_str()))
+    }
+
+    /// An indexed field by name.
+    pub fn field(&self, name: &str) -> Option<Field> {
+        self.meta
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| Field(i as u32))
+    }
+
+    /// An indexed field by name, or an error naming it.
+    pub fn field_or_err(&self, name: &str) -> Result<Field> {
+        self.field(name)
+            .ok_or_else(|| Error::NoSuchField(name.to_string()))
+    }
+
+    fn fmeta(&self, f: Field) -> &crate::format::FieldMeta {
+        &self.meta.fields[f.0 as usize]
+    }
+
+    pub fn field_name(&self, f: Field) -> &str {
+        &self.fmeta(f).name
+    }
+
+    /// Whether the field records term frequencies (otherwise every one is 1).
+    pub fn has_freqs(&self, f: Field) -> bool {
+        self.fmeta(f).freqs
+    }
+
+    /// Whether the field records field norms (otherwise every document has the id 1).
+    pub fn has_norms(&self, f: Field) -> bool {
+        self.fmeta(f).norms
+    }
+
+    /// Tokens of the field over all documents, as tantivy counts them for BM25's average field
+    /// length (`InvertedIndexReader::total_num_tokens`).
+    pub fn total_num_tokens(&self, f: Field) -> u64 {
+        self.fmeta(f).total_num_tokens
+    }
+
+    /// The names of the facet columns.
+    pub fn facet_names(&self) -> impl Iterator<Item = &str> {
+        self.meta.facets.iter().map(|f| f.name.as_str())
+    }
+
+    /// Chunks and bytes fetched so far.
+    pub fn fetch_stats(&self) -> FetchStats {
+        lock(&self.stats).clone()
+    }
+
+    /// Every chunk of every file, as `(file name, chunk, bytes)`: what shipping the index whole
+    /// would cost.
+    pub fn all_chunks(&self) -> Vec<(String, u32, u32)> {
+        let mut out = Vec::new();
+        for f in &self.meta.files {
+            for i in 0..f.num_chunks() {
+                let (a, b) = f.chunk_range(i);
+                out.push((f.name.clone(), i as u32, (b - a) as u32));
+            }
+        }
+        out
+    }
+
+    /// The chunks of the dictionary pages, per group name (for planning what to prefetch).
+    pub fn file_names(&self) -> Vec<&str> {
+        self.meta.files.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    // ---- chunks -------------------------------------------------------------------------
+
+    fn chunk(&self, file: u32, i: usize) -> Result<Arc<[u8]>> {
+        if let Some(c) = lock(&self.chunks).get(&(file, i as u32)) {
+            return Ok(c.clone());
+        }
+        let fm = &self.meta.files[file as usize];
+        if i >= fm.num_chunks() {
+            return Err(Error::Format(format!(
+                "chunk {i} of {} out of range",
+                fm.name
+            )));
+        }
+        let (a, b) = fm.chunk_range(i);
+        let len = (b - a) as u32;
+        let r = ChunkRef {
+            file,
+            name: &fm.name,
+            chunk: i as u32,
+            offset: a,
+            len,
+        };
+        let bytes = self.source.fetch(&r)?;
+        if bytes.len() != len as usize {
+            return Err(Error::Format(format!(
+                "chunk {i} of {} has {} bytes, expected {len}",
+                fm.name,
+                bytes.len()
+            )));
+        }
+        let bytes: Arc<[u8]> = bytes.into();
+        lock(&self.chunks).insert((file, i as u32), bytes.clone());
+        let mut st = lock(&self.stats);
+        st.chunks += 1;
+        st.bytes += u64::from(len);
+        st.log.push((fm.name.clone(), i as u32, len));
+        Ok(bytes)
+    }
+
+    fn read_range(&self, file: u32, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let fm = &self.meta.files[file as usize];
+        if offset + len > fm.len {
+            return Err(Error::Format(format!("read past the end of {}", fm.name)));
+        }
+        let mut out = Vec::with_capacity(len as usize);
+        if len == 0 {
+            return Ok(out);
+        }
+        let first = fm.chunk_of(offset);
+        let last = fm.chunk_of(offset + len - 1);
+        for i in first..=last {
+            let c = self.chunk(file, i)?;
+            let (a, _) = fm.chunk_range(i);
+            let from = offset.max(a) - a;
+            let to = (offset + len).min(a + c.len() as u64) - a;
+            out.extend_from_slice(&c[from as usize..to as usize]);
+        }
+        Ok(out)
+    }
+
+    fn page(&self, group: u32, page: usize) -> Result<Arc<Page>> {
+        if let Some(p) = lock(&self.pages).get(&(group, page as u32)) {
+            return Ok(p.clone());
+        }
+        let g = &self.meta.groups[group as usize];
+        let raw = self.chunk(g.dict_file, page)?;
+        let p = Arc::new(Page::decode(raw, g.fields.len())?);
+        if p.terms.first().map(String::as_str) != g.first_terms.get(page).map(String::as_str) {
+            return Err(Error::Format(
+                "dictionary page does not start with its first term".into(),
+            ));
+        }
+        lock(&self.pages).insert((group, page as u32), p.clone());
+        Ok(p)
+    }
+
+    // ---- terms --------------------------------------------------------------------------
+
+    /// A term of a field, if the field has it.
+    pub fn term_info(&self, field: Field, term: &str) -> Result<Option<TermInfo>> {
+        let fm = self.fmeta(field);
+        let g = &self.meta.groups[fm.group as usize];
+        let n = g.first_terms.partition_point(|f| f.as_str() <= term);
+        if n == 0 {
+            return Ok(None);
+        }
+        let page = self.page(fm.group, n - 1)?;
+        let Ok(i) = page.terms.binary_search_by(|t| t.as_str().cmp(term)) else {
+            return Ok(None);
+        };
+        Ok(page.slot(i, fm.slot).map(|s| page.term_info(field, s)))
+    }
+
+    /// Number of documents whose field has the term (0 if none).
+    pub fn doc_freq(&self, field: Field, term: &str) -> Result<u32> {
+        Ok(self.term_info(field, term)?.map_or(0, |t| t.doc_freq))
+    }
+
+    /// The terms of a field starting with `prefix` (all of them for ""), in term order.
+    pub fn prefix_terms(&self, field: Field, prefix: &str) -> Result<Vec<(String, TermInfo)>> {
+        let fm = self.fmeta(field);
+        let g = &self.meta.groups[fm.group as usize];
+        let start = g
+            .first_terms
+            .partition_point(|f| f.as_str() <= prefix)
+            .saturating_sub(1);
+        let mut out = Vec::new();
+        for p in start..g.first_terms.len() {
+            if p > start
+                && !g.first_terms[p].starts_with(prefix)
+                && g.first_terms[p].as_str() > prefix
+            {
+                break;
+            }
+            let page = self.page(fm.group, p)?;
+            for (i, t) in page.terms.iter().enumerate() {
+                if t.starts_with(prefix) {
+                    if let Some(s) = page.slot(i, fm.slot) {
+                        out.push((t.clone(), page.term_info(field, s)));
+                    }
+                } else if t.as_str() > prefix {
+                    return Ok(out);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The terms of a field within edit distance `distance` of `word` (Levenshtein over
+    /// characters, adjacent transpositions costing 1: tantivy's
+    /// `FuzzyTermQuery::new(term, distance, true)`), in term order. Only the dictionary pages
+    /// whose key range may hold such a term are fetched.
+    pub fn fuzzy_terms(
+        &self,
+        field: Field,
+        word: &str,
+        distance: u8,
+    ) -> Result<Vec<(String, TermInfo)>> {
+        let fm = self.fmeta(field);
+        let g = &self.meta.groups[fm.group as usize];
+        let mut out = Vec::new();
+        let mut m = Matcher::new(word, distance);
+        for p in self.fuzzy_pages(fm.group, word, distance) {
+            let page = self.page(fm.group, p)?;
+            m.truncate(0);
+            let mut prev: &str = "";
+            let mut dead_at: Option<usize> = None;
+            for (i, t) in page.terms.iter().enumerate() {
+                let common = common_chars(prev, t);
+                prev = t;
+                if dead_at.is_some_and(|d| common >= d) {
+                    continue; // shares a prefix no extension of which matches
+                }
+                dead_at = None;
+                m.truncate(common.min(m.depth()));
+                for c in t.chars().skip(m.depth()) {
+                    m.push(c);
+                    if !m.alive() {
+                        dead_at = Some(m.depth());
+                        break;
+                    }
+                }
+                if dead_at.is_none() && m.distance().is_some() {
+                    if let Some(s) = page.slot(i, fm.slot) {
+                        out.push((t.clone(), page.term_info(field, s)));
+                    }
+                }
+            }
+        }
+        let _ = g;
+        Ok(out)
+    }
+
+    /// The dictionary pages of a group [`Reader::fuzzy_terms`] reads (fetches nothing).
+    pub fn fuzzy_page_count(&self, field: Field, word: &str, distance: u8) -> (usize, usize) {
+        let fm = self.fmeta(field);
+        let total = self.meta.groups[fm.group as usize].first_terms.len();
+        (self.fuzzy_pages(fm.group, word, distance).len(), total)
+    }
+
+    fn fuzzy_pages(&self, group: u32, word: &str, distance: u8) -> Vec<usize> {
+        let g = &self.meta.groups[group as usize];
+        let mut m = Matcher::new(word, distance);
+        (0..g.first_terms.len())
+            .filter(|&p| {
+                let hi = g.first_terms.get(p + 1).map(String::as_str);
+                m.range_may_match(&g.first_terms[p], hi)
+            })
+            .collect()
+    }
+
+    // ---- postings and norms ---------------------------------------------------------------
+
+    /// The postings of a term: documents in order, with term frequencies and field-norm ids.
+    pub fn postings(&self, t: &TermInfo) -> Result<Postings> {
+        let fm = self.fmeta(t.field);
+        let bytes;
+        let buf: &[u8] = match &t.loc {
+            Loc::Inline { page, start, len } => page
+                .get(*start as usize..(*start + *len) as usize)
+                .ok_or_else(crate::bits::truncated)?,
+            Loc::File { offset, len } => {
+                bytes = self.read_range(self.meta.postings_file, *offset, u64::from(*len))?;
+                &bytes
+            }
+        };
+        let p = decode_postings(buf, t.doc_freq as usize, fm.freqs, fm.norms)?;
+        if p.docs.last().is_some_and(|&d| d >= self.meta.num_docs) {
+            return Err(Error::Format("posting past the last document".into()));
+        }
+        Ok(p)
+    }
+
+    /// The field-norm id of a document for a field (tantivy's `FieldNormReader::fieldnorm_id`;
+    /// 1 for a field without norms, as tantivy scores those).
+    pub fn fieldnorm_id(&self, field: Field, doc: u32) -> Result<u8> {
+        let fm = self.fmeta(field);
+        if !fm.norms {
+            return Ok(CONSTANT_FIELDNORM_ID);
+        }
+        if doc >= self.meta.num_docs {
+            return Err(Error::Format(format!("no document {doc}")));
+        }
+        let file = self
+            .meta
+            .norms_file
+            .ok_or_else(|| Error::Format("no norms file".into()))?;
+        Ok(self.read_range(file, fm.norms_offset + u64::from(doc), 1)?[0])
+    }
+
+    /// The BM25 weight of a term of `doc_freq` documents in `field` (before any boost).
+    pub fn bm25(&self, field: Field, doc_freq: u32) -> Bm25Weight {
+        Bm25Weight::for_term(
+            u64::from(doc_freq),
+            u64::from(self.meta.num_docs),
+            self.fmeta(field).total_num_tokens,
+        )
+    }
+
+    /// The BM25 score of every document of a term, in doc order, its weight boosted by `boost`
+    /// — what tantivy's `TermQuery` (`WithFreqs`) inside `BoostQuery`s multiplying to `boost`
+    /// scores.
+    pub fn term_scores(&self, t: &TermInfo, boost: f32) -> Result<Vec<(u32, f32)>> {
+        let w = self.bm25(t.field, t.doc_freq).boost_by(boost);
+        let p = self.postings(t)?;
+        Ok((0..p.len())
+            .map(|i| (p.docs[i], w.score(p.fieldnorm_ids[i], p.term_freqs[i])))
+            .collect())
+    }
+
+    // ---- facets and browse order ------------------------------------------------------------
+
+    /// A facet column by field name (`None` if the index has no such column).
+    pub fn facet(&self, name: &str) -> Result<Option<Arc<FacetColumn>>> {
+        let Some(i) = self.meta.facets.iter().position(|f| f.name == name) else {
+            return Ok(None);
+        };
+        if let Some(c) = lock(&self.facets).get(&(i as u32)) {
+            return Ok(Some(c.clone()));
+        }
+        let fm = &self.meta.facets[i];
+        let raw = self.chunk(fm.file, fm.chunk as usize)?;
+        let col = Arc::new(FacetColumn::decode(&raw, self.meta.num_docs)?);
+        if col.values.len() != fm.num_values as usize {
+            return Err(Error::Format(format!(
+                "facet column {name} is inconsistent"
+            )));
+        }
+        lock(&self.facets).insert(i as u32, col.clone());
+        Ok(Some(col))
+    }
+
+    /// Documents `start .. start + count` of the browse order (by the sort column's value, then
+    /// doc id; documents without a value last): fetches only the chunks holding them.
+    pub fn browse_range(&self, start: u32, count: u32) -> Result<Vec<u32>> {
+        let n = self.meta.num_docs;
+        let Some(file) = self.meta.browse_file else {
+            return Ok((start.min(n)..start.saturating_add(count).min(n)).collect());
+        };
+        let end = start.saturating_add(count).min(n);
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let w = browse_width(n);
+        let bit0 = u64::from(start) * u64::from(w);
+        let bit1 = u64::from(end) * u64::from(w);
+        let byte0 = bit0 / 8;
+        let byte1 = bit1.div_ceil(8);
+        let bytes = self.read_range(file, byte0, byte1 - byte0)?;
+        let mut r = BitReader::new(&bytes);
+        r.read((bit0 % 8) as u8)?;
+        let mut out = Vec::with_capacity((end - start) as usize);
+        for _ in start..end {
+            let d = r.read(w)? as u32;
+            if d >= n {
+                return Err(Error::Format("bad browse order".into()));
+            }
+            out.push(d);
+        }
+        Ok(out)
+    }
+
+    /// Every document in browse order.
+    pub fn browse_order(&self) -> Result<Vec<u32>> {
+        self.browse_range(0, self.meta.num_docs)
+    }
+}
+
+/// Bits per document id in the browse file.
+pub(crate) fn browse_width(num_docs: u32) -> u8 {
+    crate::bits::bits_for(u64::from(num_docs.saturating_sub(1))).max(1)
+}
+
+fn common_chars(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
