@@ -9,13 +9,19 @@ use mallette_search_reader::levenshtein::distance;
 
 fn random_word(rng: &mut Rng, alphabet: &[char], max_len: usize) -> String {
     let n = rng.below(max_len + 1);
-    (0..n).map(|_| alphabet[rng.below(alphabet.len())]).collect()
+    (0..n)
+        .map(|_| alphabet[rng.below(alphabet.len())])
+        .collect()
 }
 
 #[test]
 fn same_distances_as_tantivys_automata() {
     let mut rng = Rng(12345);
-    let alphabets: [&[char]; 3] = [&['a', 'b', 'c'], &['a', 'b', 'c', 'd', 'e', 'f'], &['a', 'é', 'è', 'œ', 'z']];
+    let alphabets: [&[char]; 3] = [
+        &['a', 'b', 'c'],
+        &['a', 'b', 'c', 'd', 'e', 'f'],
+        &['a', 'é', 'è', 'œ', 'z'],
+    ];
     let mut checked = 0;
     for d in 0..=2u8 {
         let builder = LevenshteinAutomatonBuilder::new(d, true);
@@ -29,7 +35,11 @@ fn same_distances_as_tantivys_automata() {
                         Distance::Exact(k) => Some(k),
                         Distance::AtLeast(_) => None,
                     };
-                    assert_eq!(distance(&cand, &word, d), expected, "{cand:?} vs {word:?}, {d}");
+                    assert_eq!(
+                        distance(&cand, &word, d),
+                        expected,
+                        "{cand:?} vs {word:?}, {d}"
+                    );
                     checked += 1;
                 }
             }

@@ -351,8 +351,8 @@ fn run(label: &str, dir: &std::path::Path, words: usize) {
         t0.elapsed()
     );
     assert!(
-        p.with_hits * 2 > p.queries,
-        "most queries should match something"
+        p.with_hits * 4 > p.queries,
+        "many queries should match something"
     );
 }
 
