@@ -191,8 +191,15 @@ pub fn settings(data: &[u8]) {
     };
     match Config::parse(text, Path::new("mallette.toml")) {
         Ok(config) => {
-            assert!(!config.title.trim().is_empty(), "a config without title passed");
-            assert!(mallette_content::slug::is_slug(&config.theme), "theme {:?} passed", config.theme);
+            assert!(
+                !config.title.trim().is_empty(),
+                "a config without title passed"
+            );
+            assert!(
+                mallette_content::slug::is_slug(&config.theme),
+                "theme {:?} passed",
+                config.theme
+            );
         }
         Err(e) => assert!(e.to_string().contains("mallette.toml"), "{e}"),
     }

@@ -120,6 +120,28 @@ async function main() {
     } else {
       steps.push('note search UI not gated yet (SEARCH_UI_GATED in lib.mjs): results and filters are not driven');
     }
+    // 4. The contribution form (when the site has one): reached and filled from the keyboard;
+    // sending it empty moves focus to the error summary, whose links lead to the fields.
+    if (existsSync(join(site, 'contribuer', 'index.html')) || existsSync(join(site, 'contribute', 'index.html'))) {
+      const path = existsSync(join(site, 'contribuer', 'index.html')) ? '/contribuer/' : '/contribute/';
+      await page.goto(server.url + path, { waitUntil: 'load' });
+      await page.waitForSelector('#contribute-app:not([hidden])', { timeout: 10000 }).catch(() => null);
+      const title = await tabTo((f) => f.id === 'f-title', 40);
+      if (step(Boolean(title), 'Tab reaches the title field of the contribution form')) {
+        const submit = await tabTo((f) => f.tag === 'button' && f.type === 'submit', 400);
+        if (step(Boolean(submit), 'Tab reaches the button that sends the form')) {
+          await page.keyboard.press('Enter');
+          await page.waitForSelector('#form-errors:not([hidden]) li', { timeout: 15000 }).catch(() => null);
+          const summary = await focused();
+          step(summary && summary.id === 'form-errors', `the error summary takes the focus (got ${describe(summary)})`);
+          const link = await tabTo((f) => f.tag === 'a' && (f.href || '').startsWith('#f-'), 5);
+          if (step(Boolean(link), 'Tab reaches the first error, a link to its field')) {
+            await page.keyboard.press('Enter');
+            step(new URL(page.url()).hash === link.href, `Enter on it goes to the field (${page.url()})`);
+          }
+        }
+      }
+    }
     for (const c of await context.cookies()) step(false, `cookie ${c.name} was set`);
     await context.close();
   } finally {

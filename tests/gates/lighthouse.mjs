@@ -24,7 +24,14 @@ async function main() {
   }
   const all = await pagePaths(site);
   const kit = all.find((p) => /^\/kits\/[^/]+\/$/.test(p));
-  const pages = opts.pages ? opts.pages.split(',') : ['/', kit, '/search/'];
+  // One page of each kind that needs a look: home, a kit, search, the competence map, a learning
+  // path and its booklet, the contribution form.
+  const path = all.find((p) => /^\/parcours\/[^/]+\/$/.test(p));
+  const booklet = all.find((p) => /^\/parcours\/[^/]+\/(livret|booklet)\/$/.test(p));
+  const contribute = all.find((p) => p === '/contribuer/' || p === '/contribute/');
+  const pages = opts.pages
+    ? opts.pages.split(',')
+    : ['/', kit, '/search/', '/competences/', path, booklet, contribute].filter(Boolean);
   const server = await serve(site);
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM,
