@@ -1,7 +1,8 @@
 //! Test corpora and the parity harness: the same queries through tantivy's own searcher and
 //! through the reader.
 //!
-//! Built sites are cached under `target/search-reader-cache/` (rebuilt when the `mallette`
+//! Built sites are cached under `target/search-reader-cache/` (or `$MALLETTE_READER_CACHE`;
+//! rebuilt when the `mallette`
 //! binary is newer than the cached index). The binary is `$MALLETTE_BIN`, or
 //! `target/release/mallette` (`cargo build --release`); the generator is
 //! `$MALLETTE_GEN_KITS` or `/work/shared/bench/gen_kits.py`; the real corpus is
@@ -32,7 +33,9 @@ pub fn workspace() -> PathBuf {
 }
 
 pub fn cache() -> PathBuf {
-    let d = workspace().join("target/search-reader-cache");
+    let d = env_path("MALLETTE_READER_CACHE", || {
+        workspace().join("target/search-reader-cache")
+    });
     std::fs::create_dir_all(&d).unwrap();
     d
 }
