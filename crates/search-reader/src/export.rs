@@ -11,8 +11,8 @@ use tantivy::{DocSet, Index, SegmentReader, TERMINATED};
 
 use crate::bits::{bits_for, put_bytes, put_varint};
 use crate::format::{
-    common_prefix, encode_postings, pack, put_terms, Chunking, FacetMeta, FieldMeta, FileMeta,
-    GroupMeta, Meta, Postings,
+    common_prefix, encode_postings, pack, page_chunks, put_terms, Chunking, FacetMeta, FieldMeta,
+    FileMeta, GroupMeta, Meta, PageIndex, Postings,
 };
 use crate::source::MemorySource;
 use crate::{Error, Reader, Result, META_FILE};
@@ -38,6 +38,9 @@ pub struct ExportOptions {
     pub inline_bytes: usize,
     /// Chunks of the norms and browse files.
     pub fixed_chunk_bytes: usize,
+    /// A group's page index (the first term of each dictionary page) larger than this is not
+    /// in the meta file but in a chunk of the `pages` file, fetched when the group is first used.
+    pub inline_page_index_bytes: usize,
 }
 
 impl Default for ExportOptions {
@@ -50,6 +53,7 @@ impl Default for ExportOptions {
             postings_chunk_bytes: 4096,
             inline_bytes: 24,
             fixed_chunk_bytes: 4096,
+            inline_page_index_bytes: 1024,
         }
     }
 }
@@ -305,9 +309,12 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
     let mut field_metas: Vec<Option<FieldMeta>> = vec![None; fields.len()];
     let mut group_metas = Vec::new();
 
-    // Postings: file 0; dictionaries next, one per group.
+    // Postings: file 0; dictionaries next, one per group; then the page indexes too large for
+    // the meta file, one chunk each.
     let mut postings = Chunker::new();
     let mut dicts = Vec::new();
+    let mut page_indexes = Chunker::new();
+    let mut lazy_indexes = Vec::new(); // (group, chunk, pages)
     for (gi, (gname, ids)) in groups.iter().enumerate() {
         // term → per slot (doc freq, encoded list)
         let mut terms: BTreeMap<String, Vec<(usize, u32, Vec<u8>)>> = BTreeMap::new();
@@ -331,89 +338,115 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
                 norms_offset: 0,
             });
         }
-        let mut dict = Chunker::new();
-        let mut first_terms = Vec::new();
-        let mut page = Vec::new(); // entries of the current page
-        let mut page_entries = 0u64;
-        let mut page_base = postings.bytes.len() as u64;
-        let mut prev = String::new();
-        let close_page = |dict: &mut Chunker, page: &mut Vec<u8>, n: &mut u64, base: u64| {
-            if *n == 0 {
-                return;
-            }
-            let mut head = Vec::new();
-            put_varint(&mut head, base);
-            put_varint(&mut head, *n);
-            dict.bytes.extend_from_slice(&head);
-            dict.bytes.append(page);
-            dict.cut();
-            *n = 0;
-        };
-        for (term, lists) in &terms {
-            let entry_of = |lcp: usize| {
-                let mut e = Vec::new();
-                put_varint(&mut e, lcp as u64);
-                put_bytes(&mut e, &term.as_bytes()[lcp..]);
-                let mask: u64 = lists.iter().map(|(slot, _, _)| 1u64 << slot).sum();
-                put_varint(&mut e, mask);
-                let mut outside = Vec::new();
-                for (_, df, enc) in lists {
-                    put_varint(&mut e, u64::from(*df));
-                    let inline = enc.len() <= opts.inline_bytes;
-                    put_varint(&mut e, ((enc.len() as u64) << 1) | u64::from(inline));
-                    if inline {
-                        e.extend_from_slice(enc);
-                    } else {
-                        outside.extend_from_slice(enc);
-                    }
+        // Entries, cut into pages: a page is at most `dict_page_bytes` (unless one entry is
+        // larger) and starts with a whole term.
+        let entry_of = |term: &str, lists: &[(usize, u32, Vec<u8>)], lcp: usize| {
+            let mut e = Vec::new();
+            put_varint(&mut e, lcp as u64);
+            put_bytes(&mut e, &term.as_bytes()[lcp..]);
+            let mask: u64 = lists.iter().map(|(slot, _, _)| 1u64 << slot).sum();
+            put_varint(&mut e, mask);
+            let mut outside = Vec::new();
+            for (_, df, enc) in lists {
+                put_varint(&mut e, u64::from(*df));
+                let inline = enc.len() <= opts.inline_bytes;
+                put_varint(&mut e, ((enc.len() as u64) << 1) | u64::from(inline));
+                if inline {
+                    e.extend_from_slice(enc);
+                } else {
+                    outside.extend_from_slice(enc);
                 }
-                (e, outside)
-            };
-            let lcp = if page_entries == 0 {
-                0
-            } else {
-                common_prefix(prev.as_bytes(), term.as_bytes())
-            };
-            let (mut entry, mut outside) = entry_of(lcp);
-            // 13 bytes: the most a page header (two varints) takes.
-            if page_entries > 0 && 13 + page.len() + entry.len() > opts.dict_page_bytes {
-                close_page(&mut dict, &mut page, &mut page_entries, page_base);
-                (entry, outside) = entry_of(0);
             }
-            if page_entries == 0 {
-                page_base = postings.bytes.len() as u64;
+            (e, outside)
+        };
+        // Per page: its entries and, per entry, its lists outside the page.
+        let mut pages: Vec<(Vec<u8>, u64, Vec<Vec<u8>>)> = Vec::new();
+        let mut first_terms = Vec::new();
+        let mut prev = "";
+        for (term, lists) in &terms {
+            let open = pages.last().is_some_and(|p| p.1 > 0);
+            let lcp = if open {
+                common_prefix(prev.as_bytes(), term.as_bytes())
+            } else {
+                0
+            };
+            let (mut entry, mut outside) = entry_of(term, lists, lcp);
+            // 25 bytes: the most a page header (three varints) takes.
+            if open
+                && 25 + pages.last().map_or(0, |p| p.0.len()) + entry.len() > opts.dict_page_bytes
+            {
+                (entry, outside) = entry_of(term, lists, 0);
+                pages.push((Vec::new(), 0, Vec::new()));
+            }
+            if pages.last().is_none_or(|p| p.1 == 0) {
+                if pages.is_empty() {
+                    pages.push((Vec::new(), 0, Vec::new()));
+                }
                 first_terms.push(term.clone());
             }
-            if !outside.is_empty() {
-                // A term's lists go into one chunk, a new one if they do not fit in the current
-                // one; lists larger than a chunk fill whole chunks, and what is left goes on.
-                let size = opts.postings_chunk_bytes.max(1);
-                if postings.current_len() > 0 && postings.current_len() + outside.len() > size {
-                    postings.cut();
-                }
-                postings.bytes.extend_from_slice(&outside);
-                while postings.current_len() > size {
-                    let next = postings.starts.last().copied().unwrap_or(0) + size;
-                    postings.starts.push(next);
-                }
-            }
-            page.extend_from_slice(&entry);
-            page_entries += 1;
-            prev = term.clone();
+            let page = pages.last_mut().expect("a page is open");
+            page.0.extend_from_slice(&entry);
+            page.1 += 1;
+            page.2.push(outside);
+            prev = term;
         }
-        close_page(&mut dict, &mut page, &mut page_entries, page_base);
+        // Each page's lists: a run of postings chunks of its own (see `page_chunks`).
+        let mut dict = Chunker::new();
+        for (entries, n, outside) in pages {
+            let base = postings.bytes.len() as u64;
+            let first_chunk = postings.starts.len() as u64 - 1;
+            let chunks = page_chunks(
+                base,
+                outside.iter().map(|o| o.len() as u64),
+                opts.postings_chunk_bytes as u64,
+            );
+            for o in &outside {
+                postings.bytes.extend_from_slice(o);
+            }
+            for &(_, end) in &chunks {
+                postings.starts.push(end as usize);
+            }
+            put_varint(&mut dict.bytes, base);
+            put_varint(&mut dict.bytes, first_chunk);
+            put_varint(&mut dict.bytes, n);
+            dict.bytes.extend_from_slice(&entries);
+            dict.cut();
+        }
+        let mut index = Vec::new();
+        put_terms(&mut index, &first_terms);
+        let page_index = if index.len() <= opts.inline_page_index_bytes {
+            PageIndex::Inline(first_terms)
+        } else {
+            lazy_indexes.push((gi, page_indexes.starts.len() as u32 - 1));
+            page_indexes.bytes.extend_from_slice(&index);
+            page_indexes.cut();
+            PageIndex::Chunk {
+                file: 0, // set below
+                chunk: 0,
+                pages: first_terms.len() as u32,
+            }
+        };
         dicts.push((format!("dict-{gname}"), dict));
         group_metas.push(GroupMeta {
             name: gname.clone(),
             dict_file: 0, // set below
             fields: ids.iter().map(|&i| i as u32).collect(),
-            first_terms,
+            pages: page_index,
         });
     }
     files.push(postings.finish("postings"));
     for ((name, dict), g) in dicts.into_iter().zip(&mut group_metas) {
         g.dict_file = files.len() as u32;
         files.push(dict.finish(&name));
+    }
+    if !lazy_indexes.is_empty() {
+        let file = files.len() as u32;
+        for (gi, chunk) in lazy_indexes {
+            if let PageIndex::Chunk { pages, .. } = group_metas[gi].pages {
+                group_metas[gi].pages = PageIndex::Chunk { file, chunk, pages };
+            }
+        }
+        files.push(page_indexes.finish("pages"));
     }
 
     // Field norms: num_docs bytes per field with norms.
@@ -502,6 +535,8 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
                 len: f.bytes.len() as u64,
                 chunking: if f.name == "norms" || f.name == "browse" {
                     Chunking::Fixed(opts.fixed_chunk_bytes as u32)
+                } else if f.name == "postings" {
+                    Chunking::Paged(opts.postings_chunk_bytes as u32)
                 } else {
                     let mut starts: Vec<u64> = f.chunks.iter().map(|c| c.0 as u64).collect();
                     starts.push(f.bytes.len() as u64);

@@ -20,6 +20,52 @@ pub(crate) enum Chunking {
     Fixed(u32),
     /// Chunk `i` is bytes `starts[i]..starts[i + 1]`.
     Explicit(Vec<u64>),
+    /// The postings file: its chunks are described by the dictionary pages (see
+    /// [`page_chunks`]), cut at this nominal size.
+    Paged(u32),
+}
+
+/// The postings chunks of one dictionary page: its lists (the sizes of each term's lists
+/// outside the page, in term order) start at `base` in a chunk of their own and are packed
+/// greedily into chunks of `size` bytes — a term's lists go whole into the current chunk, or start
+/// the next one if they do not fit; lists larger than a chunk fill whole chunks and their rest
+/// stays open for the next terms. The writer cuts the file with this very function, the reader
+/// replays it from the page alone.
+pub(crate) fn page_chunks(
+    base: u64,
+    sizes: impl IntoIterator<Item = u64>,
+    size: u64,
+) -> Vec<(u64, u64)> {
+    let size = size.max(1);
+    let mut out = Vec::new();
+    let (mut start, mut pos) = (base, base);
+    for s in sizes {
+        if s == 0 {
+            continue;
+        }
+        if pos > start && pos - start + s > size {
+            out.push((start, pos));
+            start = pos;
+        }
+        pos += s;
+        while pos - start > size {
+            out.push((start, start + size));
+            start += size;
+        }
+    }
+    if pos > start {
+        out.push((start, pos));
+    }
+    out
+}
+
+/// Where a group's page index (the first term of each dictionary page) is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PageIndex {
+    /// In the meta file.
+    Inline(Vec<String>),
+    /// In chunk `chunk` of file `file`, front-coded like [`put_terms`], `pages` terms.
+    Chunk { file: u32, chunk: u32, pages: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +80,11 @@ impl FileMeta {
         match &self.chunking {
             Chunking::Fixed(size) => self.len.div_ceil(u64::from(*size)) as usize,
             Chunking::Explicit(starts) => starts.len().saturating_sub(1),
+            Chunking::Paged(_) => 0,
         }
     }
 
-    /// Byte range of chunk `i`.
+    /// Byte range of chunk `i` (`i < num_chunks()`; not for paged files).
     pub fn chunk_range(&self, i: usize) -> (u64, u64) {
         match &self.chunking {
             Chunking::Fixed(size) => {
@@ -45,14 +92,16 @@ impl FileMeta {
                 (start, (start + u64::from(*size)).min(self.len))
             }
             Chunking::Explicit(starts) => (starts[i], starts[i + 1]),
+            Chunking::Paged(_) => (0, 0),
         }
     }
 
-    /// The chunk holding byte `offset` (`offset < len`).
+    /// The chunk holding byte `offset` (`offset < len`; not for paged files).
     pub fn chunk_of(&self, offset: u64) -> usize {
         match &self.chunking {
             Chunking::Fixed(size) => (offset / u64::from(*size)) as usize,
             Chunking::Explicit(starts) => starts.partition_point(|&s| s <= offset) - 1,
+            Chunking::Paged(_) => 0,
         }
     }
 }
@@ -77,7 +126,7 @@ pub(crate) struct GroupMeta {
     /// Field ids by slot.
     pub fields: Vec<u32>,
     /// The first term of each page (= chunk) of the dictionary file.
-    pub first_terms: Vec<String>,
+    pub pages: PageIndex,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +221,10 @@ impl Meta {
                         put_varint(&mut out, w[1] - w[0]);
                     }
                 }
+                Chunking::Paged(size) => {
+                    out.push(2);
+                    put_varint(&mut out, u64::from(*size));
+                }
             }
         }
         put_varint(&mut out, self.fields.len() as u64);
@@ -192,7 +245,18 @@ impl Meta {
             for &f in &g.fields {
                 put_varint(&mut out, u64::from(f));
             }
-            put_terms(&mut out, &g.first_terms);
+            match &g.pages {
+                PageIndex::Inline(terms) => {
+                    out.push(0);
+                    put_terms(&mut out, terms);
+                }
+                PageIndex::Chunk { file, chunk, pages } => {
+                    out.push(1);
+                    put_varint(&mut out, u64::from(*file));
+                    put_varint(&mut out, u64::from(*chunk));
+                    put_varint(&mut out, u64::from(*pages));
+                }
+            }
         }
         put_varint(&mut out, u64::from(self.postings_file));
         put_opt(&mut out, self.norms_file);
@@ -242,6 +306,7 @@ impl Meta {
                     }
                     Chunking::Explicit(starts)
                 }
+                2 => Chunking::Paged(c.varint_u32()?.max(1)),
                 k => return Err(Error::Format(format!("unknown chunking {k}"))),
             };
             files.push(FileMeta {
@@ -275,12 +340,20 @@ impl Meta {
             for _ in 0..k {
                 gf.push(c.varint_u32()?);
             }
-            let first_terms = get_terms(&mut c)?;
+            let pages = match c.u8()? {
+                0 => PageIndex::Inline(get_terms(&mut c)?),
+                1 => PageIndex::Chunk {
+                    file: c.varint_u32()?,
+                    chunk: c.varint_u32()?,
+                    pages: c.varint_u32()?,
+                },
+                k => return Err(Error::Format(format!("unknown page index {k}"))),
+            };
             groups.push(GroupMeta {
                 name,
                 dict_file,
                 fields: gf,
-                first_terms,
+                pages,
             });
         }
         let postings_file = c.varint_u32()?;
@@ -315,6 +388,10 @@ impl Meta {
         let file_ok = |f: u32| f < nf;
         let bad = |what: &str| Err(Error::Format(format!("inconsistent meta: {what}")));
         if !file_ok(self.postings_file)
+            || !matches!(
+                self.files[self.postings_file as usize].chunking,
+                Chunking::Paged(_)
+            )
             || self.norms_file.is_some_and(|f| !file_ok(f))
             || self.browse_file.is_some_and(|f| !file_ok(f))
         {
@@ -324,7 +401,17 @@ impl Meta {
             if !file_ok(g.dict_file) || g.fields.len() > 64 {
                 return bad("group");
             }
-            if self.files[g.dict_file as usize].num_chunks() != g.first_terms.len() {
+            let n_pages = match &g.pages {
+                PageIndex::Inline(t) => t.len(),
+                PageIndex::Chunk { file, chunk, pages } => {
+                    if !file_ok(*file) || *chunk as usize >= self.files[*file as usize].num_chunks()
+                    {
+                        return bad("page index chunk");
+                    }
+                    *pages as usize
+                }
+            };
+            if self.files[g.dict_file as usize].num_chunks() != n_pages {
                 return bad("dictionary pages");
             }
             for (slot, &f) in g.fields.iter().enumerate() {
@@ -515,6 +602,20 @@ mod tests {
                 assert_eq!(decode_postings(&enc, n, freqs, norms).unwrap(), p);
             }
         }
+    }
+
+    #[test]
+    fn page_chunking() {
+        assert_eq!(page_chunks(10, [], 100), vec![]);
+        assert_eq!(
+            page_chunks(10, [30, 0, 50, 40], 100),
+            vec![(10, 90), (90, 130)]
+        );
+        // A big entry starts its own chunk, fills whole ones, its rest goes on.
+        assert_eq!(
+            page_chunks(0, [30, 250, 20, 90], 100),
+            vec![(0, 30), (30, 130), (130, 230), (230, 300), (300, 390)]
+        );
     }
 
     #[test]

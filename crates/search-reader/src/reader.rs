@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::bits::{BitReader, Cursor};
 use crate::bm25::{Bm25Weight, CONSTANT_FIELDNORM_ID};
-use crate::format::{decode_postings, get_terms, Meta, Postings};
+use crate::format::{decode_postings, get_terms, page_chunks, Chunking, Meta, PageIndex, Postings};
 use crate::levenshtein::Matcher;
 use crate::source::{ChunkRef, ChunkSource};
 use crate::{Error, Result};
@@ -18,8 +18,12 @@ pub struct Field(pub u32);
 /// Where a term's postings are.
 #[derive(Debug, Clone)]
 enum Loc {
-    /// In the postings file.
-    File { offset: u64, len: u32 },
+    /// In the postings file, in chunks of the page's table.
+    File {
+        offset: u64,
+        len: u32,
+        chunks: Arc<PageChunks>,
+    },
     /// In the dictionary page itself.
     Inline {
         page: Arc<[u8]>,
@@ -43,9 +47,17 @@ impl TermInfo {
     }
 }
 
+/// The postings chunks of one dictionary page: global number of the first, byte ranges.
+#[derive(Debug)]
+struct PageChunks {
+    first: u32,
+    ranges: Vec<(u64, u64)>,
+}
+
 /// One decoded dictionary page.
 struct Page {
     raw: Arc<[u8]>,
+    chunks: Arc<PageChunks>,
     terms: Vec<String>,
     /// Per term: the range of its slots in `slots`.
     ranges: Vec<(u32, u32)>,
@@ -63,10 +75,13 @@ struct SlotInfo {
 }
 
 impl Page {
-    fn decode(raw: Arc<[u8]>, num_slots: usize) -> Result<Page> {
+    fn decode(raw: Arc<[u8]>, num_slots: usize, chunk_size: u32) -> Result<Page> {
         let mut c = Cursor::new(&raw);
-        let mut postings_at = c.varint()?;
+        let base = c.varint()?;
+        let first_chunk = c.varint_u32()?;
+        let mut postings_at = base;
         let n = c.varint_usize()?;
+        let mut outside = Vec::with_capacity(n.min(1 << 16));
         let mut terms = Vec::with_capacity(n.min(1 << 16));
         let mut ranges = Vec::with_capacity(n.min(1 << 16));
         let mut slots = Vec::new();
@@ -89,6 +104,7 @@ impl Page {
                 return Err(Error::Format("bad field mask".into()));
             }
             let start = slots.len() as u32;
+            let entry_at = postings_at;
             for slot in 0..num_slots.min(64) {
                 if mask & (1 << slot) == 0 {
                     continue;
@@ -116,9 +132,15 @@ impl Page {
                 });
             }
             ranges.push((start, slots.len() as u32));
+            outside.push(postings_at - entry_at);
         }
+        let chunks = Arc::new(PageChunks {
+            first: first_chunk,
+            ranges: page_chunks(base, outside, u64::from(chunk_size)),
+        });
         Ok(Page {
             raw,
+            chunks,
             terms,
             ranges,
             slots,
@@ -146,6 +168,7 @@ impl Page {
                 Loc::File {
                     offset: s.offset,
                     len: s.len,
+                    chunks: self.chunks.clone(),
                 }
             },
         }
@@ -253,6 +276,8 @@ pub struct FetchStats {
 /// An open index. `Send + Sync`; fetched chunks and decoded pages are kept.
 pub struct Reader {
     meta: Meta,
+    /// Per group, its page index once known.
+    page_index: Mutex<HashMap<u32, Arc<Vec<String>>>>,
     source: Box<dyn ChunkSource>,
     chunks: Mutex<HashMap<(u32, u32), Arc<[u8]>>>,
     pages: Mutex<HashMap<(u32, u32), Arc<Page>>>,
@@ -268,8 +293,16 @@ impl Reader {
     /// Opens an index from its meta file (`meta`, which a browser gets with its first request)
     /// and a source of the other files' chunks.
     pub fn open(meta: &[u8], source: impl ChunkSource + 'static) -> Result<Reader> {
+        let meta = Meta::decode(meta)?;
+        let mut page_index = HashMap::new();
+        for (i, g) in meta.groups.iter().enumerate() {
+            if let PageIndex::Inline(t) = &g.pages {
+                page_index.insert(i as u32, Arc::new(t.clone()));
+            }
+        }
         Ok(Reader {
-            meta: Meta::decode(meta)?,
+            meta,
+            page_index: Mutex::new(page_index),
             source: Box::new(source),
             chunks: Mutex::new(HashMap::new()),
             pages: Mutex::new(HashMap::new()),
@@ -349,20 +382,7 @@ impl Reader {
         lock(&self.stats).clone()
     }
 
-    /// Every chunk of every file, as `(file name, chunk, bytes)`: what shipping the index whole
-    /// would cost.
-    pub fn all_chunks(&self) -> Vec<(String, u32, u32)> {
-        let mut out = Vec::new();
-        for f in &self.meta.files {
-            for i in 0..f.num_chunks() {
-                let (a, b) = f.chunk_range(i);
-                out.push((f.name.clone(), i as u32, (b - a) as u32));
-            }
-        }
-        out
-    }
-
-    /// The chunks of the dictionary pages, per group name (for planning what to prefetch).
+    /// The names of the files, by file number.
     pub fn file_names(&self) -> Vec<&str> {
         self.meta.files.iter().map(|f| f.name.as_str()).collect()
     }
@@ -370,9 +390,6 @@ impl Reader {
     // ---- chunks -------------------------------------------------------------------------
 
     fn chunk(&self, file: u32, i: usize) -> Result<Arc<[u8]>> {
-        if let Some(c) = lock(&self.chunks).get(&(file, i as u32)) {
-            return Ok(c.clone());
-        }
         let fm = &self.meta.files[file as usize];
         if i >= fm.num_chunks() {
             return Err(Error::Format(format!(
@@ -381,6 +398,21 @@ impl Reader {
             )));
         }
         let (a, b) = fm.chunk_range(i);
+        self.chunk_at(file, i, a, b)
+    }
+
+    /// Chunk `i` of a file, bytes `a..b`.
+    fn chunk_at(&self, file: u32, i: usize, a: u64, b: u64) -> Result<Arc<[u8]>> {
+        if let Some(c) = lock(&self.chunks).get(&(file, i as u32)) {
+            return Ok(c.clone());
+        }
+        let fm = &self.meta.files[file as usize];
+        if b < a || b > fm.len {
+            return Err(Error::Format(format!(
+                "chunk {i} of {} out of range",
+                fm.name
+            )));
+        }
         let len = (b - a) as u32;
         let r = ChunkRef {
             file,
@@ -427,14 +459,42 @@ impl Reader {
         Ok(out)
     }
 
+    /// The first term of each dictionary page of a group (fetched the first time if not in the
+    /// meta file).
+    fn first_terms(&self, group: u32) -> Result<Arc<Vec<String>>> {
+        if let Some(t) = lock(&self.page_index).get(&group) {
+            return Ok(t.clone());
+        }
+        let g = &self.meta.groups[group as usize];
+        let PageIndex::Chunk { file, chunk, pages } = g.pages else {
+            return Err(Error::Format("page index".into()));
+        };
+        let raw = self.chunk(file, chunk as usize)?;
+        let terms = get_terms(&mut Cursor::new(&raw))?;
+        if terms.len() != pages as usize || terms.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(Error::Format(format!(
+                "page index of {} is inconsistent",
+                g.name
+            )));
+        }
+        let terms = Arc::new(terms);
+        lock(&self.page_index).insert(group, terms.clone());
+        Ok(terms)
+    }
+
     fn page(&self, group: u32, page: usize) -> Result<Arc<Page>> {
         if let Some(p) = lock(&self.pages).get(&(group, page as u32)) {
             return Ok(p.clone());
         }
         let g = &self.meta.groups[group as usize];
+        let first_terms = self.first_terms(group)?;
         let raw = self.chunk(g.dict_file, page)?;
-        let p = Arc::new(Page::decode(raw, g.fields.len())?);
-        if p.terms.first().map(String::as_str) != g.first_terms.get(page).map(String::as_str) {
+        let p = Arc::new(Page::decode(
+            raw,
+            g.fields.len(),
+            self.postings_chunk_size(),
+        )?);
+        if p.terms.first().map(String::as_str) != first_terms.get(page).map(String::as_str) {
             return Err(Error::Format(
                 "dictionary page does not start with its first term".into(),
             ));
@@ -443,13 +503,40 @@ impl Reader {
         Ok(p)
     }
 
+    fn postings_chunk_size(&self) -> u32 {
+        match self.meta.files[self.meta.postings_file as usize].chunking {
+            Chunking::Paged(size) => size,
+            _ => u32::MAX,
+        }
+    }
+
+    /// Bytes `offset .. offset + len` of the postings file, from the chunks of a page's table.
+    fn read_postings_range(&self, chunks: &PageChunks, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let end = offset + len;
+        let mut out = Vec::with_capacity(len as usize);
+        let first = chunks.ranges.partition_point(|&(_, b)| b <= offset);
+        for (k, &(a, b)) in chunks.ranges.iter().enumerate().skip(first) {
+            if a >= end {
+                break;
+            }
+            let c = self.chunk_at(self.meta.postings_file, (chunks.first as usize) + k, a, b)?;
+            let from = offset.max(a) - a;
+            let to = end.min(b) - a;
+            out.extend_from_slice(&c[from as usize..to as usize]);
+        }
+        if out.len() as u64 != len {
+            return Err(Error::Format("postings outside their page's chunks".into()));
+        }
+        Ok(out)
+    }
+
     // ---- terms --------------------------------------------------------------------------
 
     /// A term of a field, if the field has it.
     pub fn term_info(&self, field: Field, term: &str) -> Result<Option<TermInfo>> {
         let fm = self.fmeta(field);
-        let g = &self.meta.groups[fm.group as usize];
-        let n = g.first_terms.partition_point(|f| f.as_str() <= term);
+        let first_terms = self.first_terms(fm.group)?;
+        let n = first_terms.partition_point(|f| f.as_str() <= term);
         if n == 0 {
             return Ok(None);
         }
@@ -468,16 +555,13 @@ impl Reader {
     /// The terms of a field starting with `prefix` (all of them for ""), in term order.
     pub fn prefix_terms(&self, field: Field, prefix: &str) -> Result<Vec<(String, TermInfo)>> {
         let fm = self.fmeta(field);
-        let g = &self.meta.groups[fm.group as usize];
-        let start = g
-            .first_terms
+        let first_terms = self.first_terms(fm.group)?;
+        let start = first_terms
             .partition_point(|f| f.as_str() <= prefix)
             .saturating_sub(1);
         let mut out = Vec::new();
-        for p in start..g.first_terms.len() {
-            if p > start
-                && !g.first_terms[p].starts_with(prefix)
-                && g.first_terms[p].as_str() > prefix
+        for p in start..first_terms.len() {
+            if p > start && !first_terms[p].starts_with(prefix) && first_terms[p].as_str() > prefix
             {
                 break;
             }
@@ -506,10 +590,9 @@ impl Reader {
         distance: u8,
     ) -> Result<Vec<(String, TermInfo)>> {
         let fm = self.fmeta(field);
-        let g = &self.meta.groups[fm.group as usize];
         let mut out = Vec::new();
         let mut m = Matcher::new(word, distance);
-        for p in self.fuzzy_pages(fm.group, word, distance) {
+        for p in self.fuzzy_pages(fm.group, word, distance)? {
             let page = self.page(fm.group, p)?;
             m.truncate(0);
             let mut prev: &str = "";
@@ -536,26 +619,30 @@ impl Reader {
                 }
             }
         }
-        let _ = g;
         Ok(out)
     }
 
-    /// The dictionary pages of a group [`Reader::fuzzy_terms`] reads (fetches nothing).
-    pub fn fuzzy_page_count(&self, field: Field, word: &str, distance: u8) -> (usize, usize) {
+    /// How many dictionary pages [`Reader::fuzzy_terms`] reads, of how many.
+    pub fn fuzzy_page_count(
+        &self,
+        field: Field,
+        word: &str,
+        distance: u8,
+    ) -> Result<(usize, usize)> {
         let fm = self.fmeta(field);
-        let total = self.meta.groups[fm.group as usize].first_terms.len();
-        (self.fuzzy_pages(fm.group, word, distance).len(), total)
+        let total = self.first_terms(fm.group)?.len();
+        Ok((self.fuzzy_pages(fm.group, word, distance)?.len(), total))
     }
 
-    fn fuzzy_pages(&self, group: u32, word: &str, distance: u8) -> Vec<usize> {
-        let g = &self.meta.groups[group as usize];
+    fn fuzzy_pages(&self, group: u32, word: &str, distance: u8) -> Result<Vec<usize>> {
+        let first_terms = self.first_terms(group)?;
         let mut m = Matcher::new(word, distance);
-        (0..g.first_terms.len())
+        Ok((0..first_terms.len())
             .filter(|&p| {
-                let hi = g.first_terms.get(p + 1).map(String::as_str);
-                m.range_may_match(&g.first_terms[p], hi)
+                let hi = first_terms.get(p + 1).map(String::as_str);
+                m.range_may_match(&first_terms[p], hi)
             })
-            .collect()
+            .collect())
     }
 
     // ---- postings and norms ---------------------------------------------------------------
@@ -568,8 +655,12 @@ impl Reader {
             Loc::Inline { page, start, len } => page
                 .get(*start as usize..(*start + *len) as usize)
                 .ok_or_else(crate::bits::truncated)?,
-            Loc::File { offset, len } => {
-                bytes = self.read_range(self.meta.postings_file, *offset, u64::from(*len))?;
+            Loc::File {
+                offset,
+                len,
+                chunks,
+            } => {
+                bytes = self.read_postings_range(chunks, *offset, u64::from(*len))?;
                 &bytes
             }
         };
