@@ -7,8 +7,10 @@
 //!     --example wasm_probe --no-default-features
 //! ```
 //!
-//! Import `env.fetch_chunk(file, chunk, offset, len, dst) -> i32` (0 = success); exports
-//! `alloc`, `open(meta_ptr, meta_len)`, `search(word_ptr, word_len)`, `out_ptr`, `out_len`.
+//! Import `env.fetch_chunk(name_ptr, name_len, chunk, len, dst) -> i32` (0 = success: the chunk
+//! file `<name>.<chunk>`); exports `alloc`, `open(meta_ptr, meta_len)`,
+//! `search(word_ptr, word_len, typos)` (every field's term, BM25, union, top 10, facet counts;
+//! with `typos`, also prefix and distance-2 terms), `out_ptr`, `out_len`.
 
 use std::cell::RefCell;
 use std::io;
@@ -18,11 +20,11 @@ use mallette_search_reader::{ops, ChunkRef, ChunkSource, Reader};
 #[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "env")]
 extern "C" {
-    fn fetch_chunk(file: u32, chunk: u32, offset: u32, len: u32, dst: *mut u8) -> i32;
+    fn fetch_chunk(name: *const u8, name_len: u32, chunk: u32, len: u32, dst: *mut u8) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-unsafe fn fetch_chunk(_: u32, _: u32, _: u32, _: u32, _: *mut u8) -> i32 {
+unsafe fn fetch_chunk(_: *const u8, _: u32, _: u32, _: u32, _: *mut u8) -> i32 {
     1
 }
 
@@ -31,7 +33,15 @@ struct Imported;
 impl ChunkSource for Imported {
     fn fetch(&self, c: &ChunkRef<'_>) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; c.len as usize];
-        let rc = unsafe { fetch_chunk(c.file, c.chunk, c.offset as u32, c.len, buf.as_mut_ptr()) };
+        let rc = unsafe {
+            fetch_chunk(
+                c.name.as_ptr(),
+                c.name.len() as u32,
+                c.chunk,
+                c.len,
+                buf.as_mut_ptr(),
+            )
+        };
         if rc != 0 {
             return Err(io::Error::other("fetch failed"));
         }
@@ -75,11 +85,14 @@ pub unsafe extern "C" fn open(ptr: *mut u8, len: usize) -> i32 {
     }
 }
 
-fn run(r: &Reader, word: &str) -> mallette_search_reader::Result<String> {
+fn run(r: &Reader, word: &str, typos: bool) -> mallette_search_reader::Result<String> {
     let mut lists = Vec::new();
     for (field, _) in r.fields() {
         if let Some(t) = r.term_info(field, word)? {
             lists.push(r.term_scores(&t, 2.0)?);
+        }
+        if !typos {
+            continue;
         }
         for (_, t) in r.prefix_terms(field, word)?.into_iter().take(4) {
             lists.push(ops::constant(r.postings(&t)?.docs, 0.2));
@@ -104,20 +117,32 @@ fn run(r: &Reader, word: &str) -> mallette_search_reader::Result<String> {
         }
     }
     let browse = r.browse_range(0, 10)?;
-    Ok(format!(
-        "{} {:?} {:?} {:?}",
-        hits.len(),
-        top,
-        counts,
-        browse
-    ))
+    // Integers only (float formatting would weigh more than the reader): doc ids, the scores'
+    // bits, counts.
+    let mut out = String::new();
+    let mut num = |v: u32| {
+        out.push_str(&v.to_string());
+        out.push(' ');
+    };
+    num(hits.len() as u32);
+    for (d, s) in top {
+        num(d);
+        num(s.to_bits());
+    }
+    for c in counts.iter().flatten() {
+        num(*c);
+    }
+    for d in browse {
+        num(d);
+    }
+    Ok(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn search(ptr: *mut u8, len: usize) -> i32 {
+pub unsafe extern "C" fn search(ptr: *mut u8, len: usize, typos: i32) -> i32 {
     let word = String::from_utf8_lossy(&input(ptr, len)).into_owned();
     READER.with(|c| match c.borrow().as_ref() {
-        Some(r) => match run(r, &word) {
+        Some(r) => match run(r, &word, typos != 0) {
             Ok(s) => {
                 set_out(s);
                 0

@@ -9,10 +9,10 @@ use tantivy::postings::Postings as _;
 use tantivy::schema::{FieldType, IndexRecordOption, Schema};
 use tantivy::{DocSet, Index, SegmentReader, TERMINATED};
 
-use crate::bits::{bits_for, put_bytes, put_varint};
+use crate::bits::{put_bytes, put_varint};
 use crate::format::{
-    common_prefix, encode_postings, pack, page_chunks, put_terms, Chunking, FacetMeta, FieldMeta,
-    FileMeta, GroupMeta, Meta, PageIndex, Postings,
+    common_prefix, encode_postings, encode_rows, pack, page_chunks, put_terms, Chunking, FacetMeta,
+    FieldMeta, FileMeta, GroupMeta, Meta, PageIndex, Postings,
 };
 use crate::source::MemorySource;
 use crate::{Error, Reader, Result, META_FILE};
@@ -499,9 +499,34 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
             num_values: values.len() as u32,
         });
     }
-    if !facet_metas.is_empty() {
+    // Number columns (u64 fast fields), in the same file, one chunk each.
+    let mut number_metas = Vec::new();
+    for (_, entry) in schema.fields() {
+        if !(matches!(entry.field_type(), FieldType::U64(_)) && entry.is_fast()) {
+            continue;
+        }
+        let rows: Vec<Vec<u64>> = match &reader {
+            Some(r) => {
+                let col = r.fast_fields().u64(entry.name()).map_err(tv)?;
+                (0..num_docs)
+                    .map(|d| col.values_for_doc(d).collect())
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let chunk = facets.starts.len() as u32 - 1;
+        encode_rows(&mut facets.bytes, &rows, None);
+        facets.cut();
+        number_metas.push(FacetMeta {
+            name: entry.name().to_string(),
+            file: 0,
+            chunk,
+            num_values: 0,
+        });
+    }
+    if !facet_metas.is_empty() || !number_metas.is_empty() {
         let file = files.len() as u32;
-        for f in &mut facet_metas {
+        for f in facet_metas.iter_mut().chain(&mut number_metas) {
             f.file = file;
         }
         files.push(facets.finish("facets"));
@@ -555,6 +580,7 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
         postings_file: 0,
         norms_file,
         facets: facet_metas,
+        numbers: number_metas,
         browse_file,
     };
     // Field ids are positions in `fields`, which the groups index: the same order.
@@ -588,35 +614,10 @@ fn str_column(r: &SegmentReader, name: &str) -> Result<(Vec<String>, Vec<Vec<u32
 fn encode_facet(values: &[String], rows: &[Vec<u32>]) -> Vec<u8> {
     let mut out = Vec::new();
     put_terms(&mut out, values);
-    // Rows as bitsets when every row's ordinals are strictly increasing and that is smaller.
-    let increasing = rows.iter().all(|r| r.windows(2).all(|w| w[0] < w[1]));
-    let total: usize = rows.iter().map(Vec::len).sum();
-    let max_count = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let cw = bits_for(max_count as u64);
-    let ow = bits_for(values.len().saturating_sub(1) as u64);
-    let list_bits = rows.len() * cw as usize + total * ow as usize;
-    let bitset_bits = rows.len() * values.len();
-    if increasing && bitset_bits <= list_bits {
-        out.push(0);
-        let mut bits = Vec::with_capacity(bitset_bits);
-        for r in rows {
-            for ord in 0..values.len() as u32 {
-                bits.push(u64::from(r.contains(&ord)));
-            }
-        }
-        pack(&mut out, bits, 1);
-    } else {
-        out.push(1);
-        out.push(cw);
-        out.push(ow);
-        let mut w = crate::bits::BitWriter::new(&mut out);
-        for r in rows {
-            w.write(r.len() as u64, cw);
-        }
-        for &o in rows.iter().flatten() {
-            w.write(u64::from(o), ow);
-        }
-        w.finish();
-    }
+    let rows: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|r| r.iter().map(|&o| u64::from(o)).collect())
+        .collect();
+    encode_rows(&mut out, &rows, Some(values.len()));
     out
 }

@@ -146,6 +146,8 @@ pub(crate) struct Meta {
     pub postings_file: u32,
     pub norms_file: Option<u32>,
     pub facets: Vec<FacetMeta>,
+    /// Number (u64) columns; `num_values` unused.
+    pub numbers: Vec<FacetMeta>,
     pub browse_file: Option<u32>,
 }
 
@@ -260,12 +262,15 @@ impl Meta {
         }
         put_varint(&mut out, u64::from(self.postings_file));
         put_opt(&mut out, self.norms_file);
-        put_varint(&mut out, self.facets.len() as u64);
-        for f in &self.facets {
-            put_bytes(&mut out, f.name.as_bytes());
-            put_varint(&mut out, u64::from(f.file));
-            put_varint(&mut out, u64::from(f.chunk));
-            put_varint(&mut out, u64::from(f.num_values));
+
+        for f in [&self.facets, &self.numbers] {
+            put_varint(&mut out, f.len() as u64);
+            for f in f {
+                put_bytes(&mut out, f.name.as_bytes());
+                put_varint(&mut out, u64::from(f.file));
+                put_varint(&mut out, u64::from(f.chunk));
+                put_varint(&mut out, u64::from(f.num_values));
+            }
         }
         put_opt(&mut out, self.browse_file);
         out
@@ -358,16 +363,19 @@ impl Meta {
         }
         let postings_file = c.varint_u32()?;
         let norms_file = get_opt(&mut c)?;
-        let n = c.varint_usize()?;
-        let mut facets = Vec::with_capacity(n.min(1024));
-        for _ in 0..n {
-            facets.push(FacetMeta {
-                name: c.string()?,
-                file: c.varint_u32()?,
-                chunk: c.varint_u32()?,
-                num_values: c.varint_u32()?,
-            });
+        let mut columns = [Vec::new(), Vec::new()];
+        for list in &mut columns {
+            let n = c.varint_usize()?;
+            for _ in 0..n {
+                list.push(FacetMeta {
+                    name: c.string()?,
+                    file: c.varint_u32()?,
+                    chunk: c.varint_u32()?,
+                    num_values: c.varint_u32()?,
+                });
+            }
         }
+        let [facets, numbers] = columns;
         let browse_file = get_opt(&mut c)?;
         let meta = Meta {
             num_docs,
@@ -377,6 +385,7 @@ impl Meta {
             postings_file,
             norms_file,
             facets,
+            numbers,
             browse_file,
         };
         meta.validate()?;
@@ -426,7 +435,7 @@ impl Meta {
                 return bad("field group");
             }
         }
-        for f in &self.facets {
+        for f in self.facets.iter().chain(&self.numbers) {
             if !file_ok(f.file) || f.chunk as usize >= self.files[f.file as usize].num_chunks() {
                 return bad("facet chunk");
             }
@@ -566,6 +575,134 @@ pub(crate) fn decode_postings(buf: &[u8], df: usize, freqs: bool, norms: bool) -
     Ok(p)
 }
 
+/// Column rows: each document's values (`u64`s: a text column's ordinals, or numbers).
+///
+/// Encoded as one of: `0` bitsets of `width` bits per row (text columns whose rows are strictly
+/// increasing ordinals below `width`); `1` lists: `u8` count width, `u8` value width, varint
+/// minimum, then every row's count, then every value minus the minimum; `2` exactly one value per
+/// row: `u8` value width, varint minimum, the values minus the minimum.
+#[cfg_attr(not(feature = "export"), allow(dead_code))]
+pub(crate) fn encode_rows(out: &mut Vec<u8>, rows: &[Vec<u64>], bitset_width: Option<usize>) {
+    let increasing = rows.iter().all(|r| r.windows(2).all(|w| w[0] < w[1]));
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let max_count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let min = rows.iter().flatten().copied().min().unwrap_or(0);
+    let max = rows.iter().flatten().copied().max().unwrap_or(0);
+    let vw = crate::bits::bits_for(max - min);
+    let cw = crate::bits::bits_for(max_count as u64);
+    let list_bits = rows.len() * cw as usize + total * vw as usize;
+    let single = !rows.is_empty() && rows.iter().all(|r| r.len() == 1);
+    let single_bits = if single {
+        total * vw as usize
+    } else {
+        usize::MAX
+    };
+    let bitset_bits = match bitset_width {
+        Some(w) if increasing && rows.iter().flatten().all(|&v| v < w as u64) => rows.len() * w,
+        _ => usize::MAX,
+    };
+    let mut w;
+    if bitset_bits < list_bits.min(single_bits) {
+        let width = bitset_width.unwrap_or(0);
+        out.push(0);
+        w = BitWriter::new(out);
+        for r in rows {
+            let mut bits = 0u64;
+            let mut k = 0;
+            for ord in 0..width as u64 {
+                // Written in runs of up to 56 bits.
+                if r.contains(&ord) {
+                    bits |= 1 << k;
+                }
+                k += 1;
+                if k == 56 {
+                    w.write(bits, 56);
+                    (bits, k) = (0, 0);
+                }
+            }
+            w.write(bits, k);
+        }
+    } else if single_bits <= list_bits {
+        out.push(2);
+        out.push(vw);
+        put_varint(out, min);
+        w = BitWriter::new(out);
+        for r in rows {
+            w.write(r[0] - min, vw);
+        }
+    } else {
+        out.push(1);
+        out.push(cw);
+        out.push(vw);
+        put_varint(out, min);
+        w = BitWriter::new(out);
+        for r in rows {
+            w.write(r.len() as u64, cw);
+        }
+        for &v in rows.iter().flatten() {
+            w.write(v - min, vw);
+        }
+    }
+    w.finish();
+}
+
+/// Decodes [`encode_rows`]: per-row offsets (`n + 1`) into the values.
+pub(crate) fn decode_rows(
+    c: &mut Cursor,
+    n: usize,
+    bitset_width: usize,
+) -> Result<(Vec<u32>, Vec<u64>)> {
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut values = Vec::new();
+    offsets.push(0u32);
+    let bad = || Error::Format("bad column".into());
+    match c.u8()? {
+        0 => {
+            let mut r = BitReader::new(&c.buf[c.pos..]);
+            for _ in 0..n {
+                for v in 0..bitset_width as u64 {
+                    if r.read(1)? == 1 {
+                        values.push(v);
+                    }
+                }
+                offsets.push(values.len() as u32);
+            }
+        }
+        1 => {
+            let (cw, vw) = (c.u8()?, c.u8()?);
+            let min = c.varint()?;
+            if cw > 32 || vw > 56 {
+                return Err(bad());
+            }
+            let mut r = BitReader::new(&c.buf[c.pos..]);
+            let mut counts = Vec::with_capacity(n);
+            for _ in 0..n {
+                counts.push(r.read(cw)?);
+            }
+            for count in counts {
+                for _ in 0..count {
+                    values.push(min.checked_add(r.read(vw)?).ok_or_else(bad)?);
+                }
+                offsets.push(u32::try_from(values.len()).map_err(|_| bad())?);
+            }
+        }
+        2 => {
+            let vw = c.u8()?;
+            let min = c.varint()?;
+            if vw > 56 {
+                return Err(bad());
+            }
+            let mut r = BitReader::new(&c.buf[c.pos..]);
+            for _ in 0..n {
+                values.push(min.checked_add(r.read(vw)?).ok_or_else(bad)?);
+                offsets.push(values.len() as u32);
+            }
+        }
+        k => return Err(Error::Format(format!("unknown column kind {k}"))),
+    }
+    Ok((offsets, values))
+}
+
 /// Encodes `values` of `width` bits each.
 #[cfg_attr(not(feature = "export"), allow(dead_code))]
 pub(crate) fn pack(out: &mut Vec<u8>, values: impl IntoIterator<Item = u64>, width: u8) {
@@ -601,6 +738,31 @@ mod tests {
                 let enc = encode_postings(&p, freqs, norms);
                 assert_eq!(decode_postings(&enc, n, freqs, norms).unwrap(), p);
             }
+        }
+    }
+
+    #[test]
+    fn rows_round_trip() {
+        let cases: Vec<(Vec<Vec<u64>>, Option<usize>)> = vec![
+            (vec![], Some(3)),
+            (vec![vec![0], vec![2], vec![1]], Some(3)),
+            (vec![vec![0, 2], vec![], vec![1, 2]], Some(3)),
+            (vec![vec![2, 0], vec![1]], Some(3)),
+            (vec![vec![5]; 70], Some(70)),
+            ((0..70).map(|i| vec![i]).collect(), Some(70)),
+            (vec![vec![1_700_000_000], vec![1_700_000_500], vec![]], None),
+            (vec![vec![7], vec![9]], None),
+        ];
+        for (rows, width) in cases {
+            let mut out = Vec::new();
+            encode_rows(&mut out, &rows, width);
+            let (offsets, values) =
+                decode_rows(&mut Cursor::new(&out), rows.len(), width.unwrap_or(0)).unwrap();
+            let back: Vec<Vec<u64>> = offsets
+                .windows(2)
+                .map(|w| values[w[0] as usize..w[1] as usize].to_vec())
+                .collect();
+            assert_eq!(back, rows);
         }
     }
 

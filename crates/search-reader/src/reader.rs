@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::bits::{BitReader, Cursor};
 use crate::bm25::{Bm25Weight, CONSTANT_FIELDNORM_ID};
-use crate::format::{decode_postings, get_terms, page_chunks, Chunking, Meta, PageIndex, Postings};
+use crate::format::{
+    decode_postings, decode_rows, get_terms, page_chunks, Chunking, Meta, PageIndex, Postings,
+};
 use crate::levenshtein::Matcher;
 use crate::source::{ChunkRef, ChunkSource};
 use crate::{Error, Result};
@@ -214,53 +216,43 @@ impl FacetColumn {
     fn decode(buf: &[u8], num_docs: u32) -> Result<FacetColumn> {
         let mut c = Cursor::new(buf);
         let values = get_terms(&mut c)?;
-        let kind = c.u8()?;
-        let n = num_docs as usize;
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut ords = Vec::new();
-        offsets.push(0u32);
-        match kind {
-            0 => {
-                let width = values.len();
-                let mut r = BitReader::new(&c.buf[c.pos..]);
-                for _ in 0..n {
-                    for ord in 0..width {
-                        if r.read(1)? == 1 {
-                            ords.push(ord as u32);
-                        }
-                    }
-                    offsets.push(ords.len() as u32);
-                }
-            }
-            1 => {
-                let cw = c.u8()?;
-                let ow = c.u8()?;
-                if cw > 32 || ow > 32 {
-                    return Err(Error::Format("bad facet column".into()));
-                }
-                let mut r = BitReader::new(&c.buf[c.pos..]);
-                let mut counts = Vec::with_capacity(n);
-                for _ in 0..n {
-                    counts.push(r.read(cw)? as u32);
-                }
-                for count in counts {
-                    for _ in 0..count {
-                        let o = r.read(ow)? as u32;
-                        if o as usize >= values.len() {
-                            return Err(Error::Format("bad facet ordinal".into()));
-                        }
-                        ords.push(o);
-                    }
-                    offsets.push(ords.len() as u32);
-                }
-            }
-            k => return Err(Error::Format(format!("unknown facet column kind {k}"))),
+        let (offsets, ords) = decode_rows(&mut c, num_docs as usize, values.len())?;
+        if ords.iter().any(|&o| o >= values.len() as u64) {
+            return Err(Error::Format("bad facet ordinal".into()));
         }
         Ok(FacetColumn {
             values,
             offsets,
-            ords,
+            ords: ords.into_iter().map(|o| o as u32).collect(),
         })
+    }
+}
+
+/// A number (`u64` fast field) column: each document's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberColumn {
+    offsets: Vec<u32>,
+    values: Vec<u64>,
+}
+
+impl NumberColumn {
+    /// A document's values (tantivy's `Column::values_for_doc`).
+    pub fn values(&self, doc: u32) -> &[u64] {
+        let d = doc as usize;
+        match (self.offsets.get(d), self.offsets.get(d + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// A document's first value (tantivy's `Column::first`).
+    pub fn first(&self, doc: u32) -> Option<u64> {
+        self.values(doc).first().copied()
+    }
+
+    fn decode(buf: &[u8], num_docs: u32) -> Result<NumberColumn> {
+        let (offsets, values) = decode_rows(&mut Cursor::new(buf), num_docs as usize, 0)?;
+        Ok(NumberColumn { offsets, values })
     }
 }
 
@@ -282,6 +274,7 @@ pub struct Reader {
     chunks: Mutex<HashMap<(u32, u32), Arc<[u8]>>>,
     pages: Mutex<HashMap<(u32, u32), Arc<Page>>>,
     facets: Mutex<HashMap<u32, Arc<FacetColumn>>>,
+    numbers: Mutex<HashMap<u32, Arc<NumberColumn>>>,
     stats: Mutex<FetchStats>,
 }
 
@@ -307,6 +300,7 @@ impl Reader {
             chunks: Mutex::new(HashMap::new()),
             pages: Mutex::new(HashMap::new()),
             facets: Mutex::new(HashMap::new()),
+            numbers: Mutex::new(HashMap::new()),
             stats: Mutex::new(FetchStats::default()),
         })
     }
@@ -727,6 +721,26 @@ impl Reader {
             )));
         }
         lock(&self.facets).insert(i as u32, col.clone());
+        Ok(Some(col))
+    }
+
+    /// The names of the number columns.
+    pub fn number_names(&self) -> impl Iterator<Item = &str> {
+        self.meta.numbers.iter().map(|f| f.name.as_str())
+    }
+
+    /// A number column (a `u64` fast field) by name (`None` if the index has no such column).
+    pub fn numbers(&self, name: &str) -> Result<Option<Arc<NumberColumn>>> {
+        let Some(i) = self.meta.numbers.iter().position(|f| f.name == name) else {
+            return Ok(None);
+        };
+        if let Some(c) = lock(&self.numbers).get(&(i as u32)) {
+            return Ok(Some(c.clone()));
+        }
+        let fm = &self.meta.numbers[i];
+        let raw = self.chunk(fm.file, fm.chunk as usize)?;
+        let col = Arc::new(NumberColumn::decode(&raw, self.meta.num_docs)?);
+        lock(&self.numbers).insert(i as u32, col.clone());
         Ok(Some(col))
     }
 

@@ -136,6 +136,21 @@ fn structure(index: &Index, s: &tantivy::Searcher, r: &Reader) -> usize {
         }
     }
     assert_eq!(r.facet_names().collect::<Vec<_>>(), columns);
+    // Number columns: every u64 fast field, each document's values.
+    let numbers: Vec<String> = schema
+        .fields()
+        .filter(|(_, e)| e.is_fast() && matches!(e.field_type(), FieldType::U64(_)))
+        .map(|(_, e)| e.name().to_string())
+        .collect();
+    assert_eq!(r.number_names().collect::<Vec<_>>(), numbers);
+    for name in &numbers {
+        let col = ff.u64(name).unwrap();
+        let mine = r.numbers(name).unwrap().unwrap();
+        for d in 0..r.num_docs() {
+            let t: Vec<u64> = col.values_for_doc(d).collect();
+            assert_eq!(mine.values(d), t.as_slice(), "{name} doc {d}");
+        }
+    }
     // Browse order: by title_sort ordinal, then doc id (query.rs's order).
     let col = ff.str("title_sort").unwrap().unwrap();
     let mut expected: Vec<(u64, u32)> = (0..r.num_docs())
