@@ -20,10 +20,12 @@ use crate::{Error, Reader, Result, META_FILE};
 /// What to export and how to cut it.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
-    /// Fields whose terms share one dictionary: `(group name, field names)`. Every indexed text
-    /// field in no listed group gets a group of its own (named after it). Empty (the default):
-    /// one group `text` of every tokenized field, and a group per untokenized (`raw`) field.
-    pub groups: Vec<(String, Vec<String>)>,
+    /// Fields whose terms share one dictionary. Every indexed text field in no listed group gets
+    /// a group of its own (named after it). Empty (the default): a group `text` of the
+    /// tokenized fields with frequencies, a group `typo` of the tokenized fields without (the
+    /// targets of typo and prefix enumeration: their postings are never inline, which keeps the
+    /// pages a fuzzy walk reads small), and a group per untokenized (`raw`) field.
+    pub groups: Vec<GroupSpec>,
     /// Fast text column whose value order is the browse order (`title_sort`).
     pub sort_field: Option<String>,
     /// Fast text columns exported as facet columns; `None` (the default): every fast text
@@ -49,11 +51,30 @@ impl Default for ExportOptions {
             groups: Vec::new(),
             sort_field: Some("title_sort".to_string()),
             facet_fields: None,
-            dict_page_bytes: 2048,
-            postings_chunk_bytes: 4096,
+            dict_page_bytes: 1024,
+            postings_chunk_bytes: 2048,
             inline_bytes: 24,
             fixed_chunk_bytes: 4096,
             inline_page_index_bytes: 1024,
+        }
+    }
+}
+
+/// Fields that share a dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSpec {
+    pub name: String,
+    pub fields: Vec<String>,
+    /// Overrides [`ExportOptions::inline_bytes`] for this group.
+    pub inline_bytes: Option<usize>,
+}
+
+impl GroupSpec {
+    pub fn new(name: &str, fields: &[&str]) -> GroupSpec {
+        GroupSpec {
+            name: name.to_string(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            inline_bytes: None,
         }
     }
 }
@@ -157,38 +178,82 @@ fn fast_text_fields(schema: &Schema) -> Vec<String> {
 }
 
 /// Groups of field indices (into `fields`), with their names.
-fn make_groups(fields: &[TextField], opts: &ExportOptions) -> Result<Vec<(String, Vec<usize>)>> {
+fn make_groups(fields: &[TextField], opts: &ExportOptions) -> Result<Vec<Group>> {
     let pos = |name: &str| {
         fields
             .iter()
             .position(|f| f.name == name)
             .ok_or_else(|| Error::NoSuchField(name.to_string()))
     };
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     if opts.groups.is_empty() {
-        let text: Vec<usize> = (0..fields.len()).filter(|&i| !fields[i].raw).collect();
+        let typo: Vec<usize> = (0..fields.len())
+            .filter(|&i| !fields[i].raw && !fields[i].freqs)
+            .collect();
+        let text: Vec<usize> = (0..fields.len())
+            .filter(|&i| !fields[i].raw && fields[i].freqs)
+            .collect();
         if !text.is_empty() {
-            groups.push(("text".to_string(), text));
+            groups.push(Group {
+                name: "text".into(),
+                fields: text,
+                inline_bytes: opts.inline_bytes,
+            });
+        }
+        if !typo.is_empty() {
+            groups.push(Group {
+                name: "typo".into(),
+                fields: typo,
+                inline_bytes: 0,
+            });
         }
     } else {
-        for (name, names) in &opts.groups {
-            let ids = names.iter().map(|n| pos(n)).collect::<Result<Vec<_>>>()?;
-            groups.push((name.clone(), ids));
+        for g in &opts.groups {
+            let ids = g
+                .fields
+                .iter()
+                .map(|n| pos(n))
+                .collect::<Result<Vec<_>>>()?;
+            groups.push(Group {
+                name: g.name.clone(),
+                fields: ids,
+                inline_bytes: g.inline_bytes.unwrap_or(opts.inline_bytes),
+            });
         }
     }
     for (i, f) in fields.iter().enumerate() {
-        if !groups.iter().any(|(_, ids)| ids.contains(&i)) {
-            groups.push((f.name.clone(), vec![i]));
+        if !groups.iter().any(|g| g.fields.contains(&i)) {
+            groups.push(Group {
+                name: f.name.clone(),
+                fields: vec![i],
+                inline_bytes: opts.inline_bytes,
+            });
         }
     }
-    for (_, ids) in &groups {
-        if ids.len() > 64 {
+    for g in &groups {
+        if g.fields.len() > 64 {
             return Err(Error::Format(
                 "a dictionary group holds at most 64 fields".into(),
             ));
         }
+        if g.fields
+            .iter()
+            .any(|&i| groups.iter().filter(|h| h.fields.contains(&i)).count() > 1)
+        {
+            return Err(Error::Format(format!(
+                "a field of group {} is in another group too",
+                g.name
+            )));
+        }
     }
     Ok(groups)
+}
+
+/// Fields sharing one dictionary.
+struct Group {
+    name: String,
+    fields: Vec<usize>,
+    inline_bytes: usize,
 }
 
 /// The postings of a field's terms, in term order.
@@ -315,7 +380,8 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
     let mut dicts = Vec::new();
     let mut page_indexes = Chunker::new();
     let mut lazy_indexes = Vec::new(); // (group, chunk, pages)
-    for (gi, (gname, ids)) in groups.iter().enumerate() {
+    for (gi, group) in groups.iter().enumerate() {
+        let (gname, ids) = (&group.name, &group.fields);
         // term → per slot (doc freq, encoded list)
         let mut terms: BTreeMap<String, Vec<(usize, u32, Vec<u8>)>> = BTreeMap::new();
         for (slot, &fi) in ids.iter().enumerate() {
@@ -349,7 +415,7 @@ pub fn export_index(index: &Index, opts: &ExportOptions) -> Result<Export> {
             let mut outside = Vec::new();
             for (_, df, enc) in lists {
                 put_varint(&mut e, u64::from(*df));
-                let inline = enc.len() <= opts.inline_bytes;
+                let inline = enc.len() <= group.inline_bytes;
                 put_varint(&mut e, ((enc.len() as u64) << 1) | u64::from(inline));
                 if inline {
                     e.extend_from_slice(enc);

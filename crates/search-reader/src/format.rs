@@ -47,7 +47,7 @@ pub(crate) fn page_chunks(
             out.push((start, pos));
             start = pos;
         }
-        pos += s;
+        pos = pos.saturating_add(s);
         while pos - start > size {
             out.push((start, start + size));
             start += size;
@@ -676,8 +676,15 @@ pub(crate) fn decode_rows(
             }
             let mut r = BitReader::new(&c.buf[c.pos..]);
             let mut counts = Vec::with_capacity(n);
+            let mut total = 0u64;
             for _ in 0..n {
-                counts.push(r.read(cw)?);
+                let k = r.read(cw)?;
+                total += k;
+                counts.push(k);
+            }
+            // Values of zero bits cost nothing to read: bound them.
+            if total > (n as u64 + 1) * 1024 {
+                return Err(bad());
             }
             for count in counts {
                 for _ in 0..count {

@@ -14,7 +14,7 @@ mod source;
 
 pub use bm25::Bm25Weight;
 pub use format::Postings;
-pub use reader::{FacetColumn, FetchStats, Field, NumberColumn, Reader, TermInfo};
+pub use reader::{FacetColumn, FetchStats, Field, NumberColumn, Reader, TermInfo, Wanted};
 pub use source::{ChunkDirSource, ChunkRef, ChunkSource, DirSource, MemorySource};
 
 /// Name of the meta file, beside the other files.

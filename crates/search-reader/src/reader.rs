@@ -77,7 +77,13 @@ struct SlotInfo {
 }
 
 impl Page {
-    fn decode(raw: Arc<[u8]>, num_slots: usize, chunk_size: u32) -> Result<Page> {
+    fn decode(
+        raw: Arc<[u8]>,
+        num_slots: usize,
+        chunk_size: u32,
+        postings_len: u64,
+        num_docs: u32,
+    ) -> Result<Page> {
         let mut c = Cursor::new(&raw);
         let base = c.varint()?;
         let first_chunk = c.varint_u32()?;
@@ -112,6 +118,11 @@ impl Page {
                     continue;
                 }
                 let doc_freq = c.varint_u32()?;
+                if doc_freq > num_docs {
+                    return Err(Error::Format(
+                        "a document frequency above the number of documents".into(),
+                    ));
+                }
                 let code = c.varint()?;
                 let len =
                     u32::try_from(code >> 1).map_err(|_| Error::Format("bad length".into()))?;
@@ -122,7 +133,12 @@ impl Page {
                     at
                 } else {
                     let at = postings_at;
-                    postings_at += u64::from(len);
+                    postings_at = postings_at
+                        .checked_add(u64::from(len))
+                        .filter(|&end| end <= postings_len)
+                        .ok_or_else(|| {
+                            Error::Format("postings past the end of their file".into())
+                        })?;
                     at
                 };
                 slots.push(SlotInfo {
@@ -253,6 +269,28 @@ impl NumberColumn {
     fn decode(buf: &[u8], num_docs: u32) -> Result<NumberColumn> {
         let (offsets, values) = decode_rows(&mut Cursor::new(buf), num_docs as usize, 0)?;
         Ok(NumberColumn { offsets, values })
+    }
+}
+
+/// A chunk the reader will need: [`crate::ChunkRef`], owned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Wanted {
+    pub file: u32,
+    pub name: String,
+    pub chunk: u32,
+    pub offset: u64,
+    pub len: u32,
+}
+
+impl Wanted {
+    pub fn as_ref(&self) -> ChunkRef<'_> {
+        ChunkRef {
+            file: self.file,
+            name: &self.name,
+            chunk: self.chunk,
+            offset: self.offset,
+            len: self.len,
+        }
     }
 }
 
@@ -398,6 +436,11 @@ impl Reader {
     /// Chunk `i` of a file, bytes `a..b`.
     fn chunk_at(&self, file: u32, i: usize, a: u64, b: u64) -> Result<Arc<[u8]>> {
         if let Some(c) = lock(&self.chunks).get(&(file, i as u32)) {
+            if b.checked_sub(a) != Some(c.len() as u64) {
+                return Err(Error::Format(format!(
+                    "chunk {i} of file {file} is not where the index says"
+                )));
+            }
             return Ok(c.clone());
         }
         let fm = &self.meta.files[file as usize];
@@ -434,7 +477,7 @@ impl Reader {
 
     fn read_range(&self, file: u32, offset: u64, len: u64) -> Result<Vec<u8>> {
         let fm = &self.meta.files[file as usize];
-        if offset + len > fm.len {
+        if offset.checked_add(len).is_none_or(|end| end > fm.len) {
             return Err(Error::Format(format!("read past the end of {}", fm.name)));
         }
         let mut out = Vec::with_capacity(len as usize);
@@ -483,10 +526,13 @@ impl Reader {
         let g = &self.meta.groups[group as usize];
         let first_terms = self.first_terms(group)?;
         let raw = self.chunk(g.dict_file, page)?;
+        let postings_len = self.meta.files[self.meta.postings_file as usize].len;
         let p = Arc::new(Page::decode(
             raw,
             g.fields.len(),
             self.postings_chunk_size(),
+            postings_len,
+            self.meta.num_docs,
         )?);
         if p.terms.first().map(String::as_str) != first_terms.get(page).map(String::as_str) {
             return Err(Error::Format(
@@ -506,7 +552,7 @@ impl Reader {
 
     /// Bytes `offset .. offset + len` of the postings file, from the chunks of a page's table.
     fn read_postings_range(&self, chunks: &PageChunks, offset: u64, len: u64) -> Result<Vec<u8>> {
-        let end = offset + len;
+        let end = offset.checked_add(len).ok_or_else(crate::bits::truncated)?;
         let mut out = Vec::with_capacity(len as usize);
         let first = chunks.ranges.partition_point(|&(_, b)| b <= offset);
         for (k, &(a, b)) in chunks.ranges.iter().enumerate().skip(first) {
@@ -644,6 +690,11 @@ impl Reader {
     /// The postings of a term: documents in order, with term frequencies and field-norm ids.
     pub fn postings(&self, t: &TermInfo) -> Result<Postings> {
         let fm = self.fmeta(t.field);
+        if t.doc_freq > self.meta.num_docs {
+            return Err(Error::Format(
+                "a document frequency above the number of documents".into(),
+            ));
+        }
         let bytes;
         let buf: &[u8] = match &t.loc {
             Loc::Inline { page, start, len } => page
@@ -680,6 +731,182 @@ impl Reader {
             .norms_file
             .ok_or_else(|| Error::Format("no norms file".into()))?;
         Ok(self.read_range(file, fm.norms_offset + u64::from(doc), 1)?[0])
+    }
+
+    // ---- planning fetches ------------------------------------------------------------------
+
+    fn want(&self, out: &mut Vec<Wanted>, file: u32, chunk: usize, a: u64, b: u64) {
+        if lock(&self.chunks).contains_key(&(file, chunk as u32)) {
+            return;
+        }
+        let w = Wanted {
+            file,
+            name: self.meta.files[file as usize].name.clone(),
+            chunk: chunk as u32,
+            offset: a,
+            len: (b - a) as u32,
+        };
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+
+    fn want_chunk(&self, out: &mut Vec<Wanted>, file: u32, chunk: usize) {
+        let fm = &self.meta.files[file as usize];
+        if chunk < fm.num_chunks() {
+            let (a, b) = fm.chunk_range(chunk);
+            self.want(out, file, chunk, a, b);
+        }
+    }
+
+    /// The page index of a group if known; otherwise records its chunk as wanted.
+    fn known_first_terms(&self, group: u32, out: &mut Vec<Wanted>) -> Option<Arc<Vec<String>>> {
+        if let Some(t) = lock(&self.page_index).get(&group) {
+            return Some(t.clone());
+        }
+        if let PageIndex::Chunk { file, chunk, .. } = self.meta.groups[group as usize].pages {
+            self.want_chunk(out, file, chunk as usize);
+        }
+        None
+    }
+
+    fn want_page(&self, out: &mut Vec<Wanted>, group: u32, page: usize) {
+        if lock(&self.pages).contains_key(&(group, page as u32)) {
+            return;
+        }
+        self.want_chunk(out, self.meta.groups[group as usize].dict_file, page);
+    }
+
+    /// The chunks that [`Reader::term_info`] of each lookup would fetch, not yet here: so that a
+    /// caller (a browser worker) fetches them all at once, in parallel, then
+    /// [`Reader::insert`]s them before running the lookups. A group whose page index is not
+    /// in the meta file and not yet fetched yields that chunk only: ask again once it is in.
+    pub fn wanted_for_terms(&self, lookups: &[(Field, &str)]) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        for &(field, term) in lookups {
+            let group = self.fmeta(field).group;
+            if let Some(first_terms) = self.known_first_terms(group, &mut out) {
+                let n = first_terms.partition_point(|f| f.as_str() <= term);
+                if n > 0 {
+                    self.want_page(&mut out, group, n - 1);
+                }
+            }
+        }
+        out
+    }
+
+    /// The chunks [`Reader::prefix_terms`] would fetch, not yet here (see
+    /// [`Reader::wanted_for_terms`]).
+    pub fn wanted_for_prefix(&self, field: Field, prefix: &str) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        let group = self.fmeta(field).group;
+        if let Some(first_terms) = self.known_first_terms(group, &mut out) {
+            let start = first_terms
+                .partition_point(|f| f.as_str() <= prefix)
+                .saturating_sub(1);
+            for p in start..first_terms.len() {
+                if p > start
+                    && !first_terms[p].starts_with(prefix)
+                    && first_terms[p].as_str() > prefix
+                {
+                    break;
+                }
+                self.want_page(&mut out, group, p);
+            }
+        }
+        out
+    }
+
+    /// The chunks [`Reader::fuzzy_terms`] would fetch, not yet here (see
+    /// [`Reader::wanted_for_terms`]).
+    pub fn wanted_for_fuzzy(&self, field: Field, word: &str, distance: u8) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        let group = self.fmeta(field).group;
+        if self.known_first_terms(group, &mut out).is_some() {
+            for p in self.fuzzy_pages(group, word, distance).unwrap_or_default() {
+                self.want_page(&mut out, group, p);
+            }
+        }
+        out
+    }
+
+    /// The chunks [`Reader::postings`] of these terms would fetch, not yet here.
+    pub fn wanted_for_postings(&self, terms: &[TermInfo]) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        for t in terms {
+            if let Loc::File {
+                offset,
+                len,
+                chunks,
+            } = &t.loc
+            {
+                let end = offset + u64::from(*len);
+                for (k, &(a, b)) in chunks.ranges.iter().enumerate() {
+                    if b > *offset && a < end {
+                        self.want(
+                            &mut out,
+                            self.meta.postings_file,
+                            chunks.first as usize + k,
+                            a,
+                            b,
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The chunks of these facet or number columns not yet here.
+    pub fn wanted_for_columns(&self, names: &[&str]) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        for f in self.meta.facets.iter().chain(&self.meta.numbers) {
+            if names.contains(&f.name.as_str()) {
+                self.want_chunk(&mut out, f.file, f.chunk as usize);
+            }
+        }
+        out
+    }
+
+    /// The chunks [`Reader::browse_range`] would fetch, not yet here.
+    pub fn wanted_for_browse(&self, start: u32, count: u32) -> Vec<Wanted> {
+        let mut out = Vec::new();
+        let n = self.meta.num_docs;
+        let end = start.saturating_add(count).min(n);
+        if let (Some(file), true) = (self.meta.browse_file, start < end) {
+            let w = u64::from(browse_width(n));
+            let fm = &self.meta.files[file as usize];
+            let first = fm.chunk_of(u64::from(start) * w / 8);
+            let last = fm.chunk_of((u64::from(end) * w).div_ceil(8) - 1);
+            for c in first..=last {
+                self.want_chunk(&mut out, file, c);
+            }
+        }
+        out
+    }
+
+    /// Gives the reader a chunk fetched by the caller (see [`Reader::wanted_for_terms`]).
+    pub fn insert(&self, w: &Wanted, bytes: Vec<u8>) -> Result<()> {
+        let fm = self
+            .meta
+            .files
+            .get(w.file as usize)
+            .ok_or_else(|| Error::Format(format!("no file {}", w.file)))?;
+        if bytes.len() != w.len as usize || fm.name != w.name {
+            return Err(Error::Format(format!(
+                "chunk {} of {}: {} bytes, expected {}",
+                w.chunk,
+                w.name,
+                bytes.len(),
+                w.len
+            )));
+        }
+        lock(&self.chunks).insert((w.file, w.chunk), bytes.into());
+        let mut st = lock(&self.stats);
+        st.chunks += 1;
+        st.bytes += u64::from(w.len);
+        st.log.push((w.name.clone(), w.chunk, w.len));
+        Ok(())
     }
 
     /// The BM25 weight of a term of `doc_freq` documents in `field` (before any boost).

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use common::*;
-use mallette_search_reader::export::{export_index, Export, ExportOptions};
+use mallette_search_reader::export::{export_index, Export, ExportOptions, GroupSpec};
 use mallette_search_reader::{levenshtein, FetchStats, Reader, TermInfo};
 
 const STEMMED: [&str; 6] = [
@@ -247,14 +247,58 @@ fn variants() -> Vec<(&'static str, ExportOptions)> {
         inline_bytes: inline,
         ..ExportOptions::default()
     };
+    let groups = |gs: Vec<GroupSpec>| ExportOptions {
+        groups: gs,
+        ..ExportOptions::default()
+    };
+    const STEMS: &[&str] = &[
+        "title_fr",
+        "summary_fr",
+        "body_fr",
+        "meta_fr",
+        "title_en",
+        "summary_en",
+        "body_en",
+        "lex",
+    ];
+    const ALL: &[&str] = &[
+        "title_fr",
+        "summary_fr",
+        "body_fr",
+        "meta_fr",
+        "title_en",
+        "summary_en",
+        "body_en",
+        "lex",
+        "title_raw",
+        "text_raw",
+    ];
+    if std::env::var_os("BYTES_GROUPS").is_some() {
+        let mut raw0 = GroupSpec::new("raw", &RAW);
+        raw0.inline_bytes = Some(0);
+        return vec![
+            ("default", d),
+            ("one text group", groups(vec![GroupSpec::new("text", ALL)])),
+            (
+                "raw apart, inline",
+                groups(vec![
+                    GroupSpec::new("raw", &RAW),
+                    GroupSpec::new("stems", STEMS),
+                ]),
+            ),
+            (
+                "raw apart, not inline",
+                groups(vec![raw0, GroupSpec::new("stems", STEMS)]),
+            ),
+        ];
+    }
     vec![
         ("default", d),
-        ("page 1K", with(1024, 4096, 24)),
-        ("page 4K", with(4096, 4096, 24)),
-        ("chunk 2K", with(2048, 2048, 24)),
-        ("chunk 8K", with(2048, 8192, 24)),
-        ("inline 0", with(2048, 4096, 0)),
-        ("inline 64", with(2048, 4096, 64)),
+        ("page 2K, chunk 4K", with(2048, 4096, 24)),
+        ("page 1K, chunk 4K", with(1024, 4096, 24)),
+        ("page 4K, chunk 8K", with(4096, 8192, 24)),
+        ("inline 0", with(1024, 2048, 0)),
+        ("inline 64", with(1024, 2048, 64)),
     ]
 }
 
