@@ -70,6 +70,8 @@ fn set_out(s: String) {
     OUT.with(|o| *o.borrow_mut() = s.into_bytes());
 }
 
+/// # Safety
+/// `ptr` is a buffer of `len` bytes from `alloc`, taken over.
 #[no_mangle]
 pub unsafe extern "C" fn open(ptr: *mut u8, len: usize) -> i32 {
     let meta = input(ptr, len);
@@ -138,6 +140,8 @@ fn run(r: &Reader, word: &str, typos: bool) -> mallette_search_reader::Result<St
     Ok(out)
 }
 
+/// # Safety
+/// `ptr` is a buffer of `len` bytes from `alloc`, taken over.
 #[no_mangle]
 pub unsafe extern "C" fn search(ptr: *mut u8, len: usize, typos: i32) -> i32 {
     let word = String::from_utf8_lossy(&input(ptr, len)).into_owned();

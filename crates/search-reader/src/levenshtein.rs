@@ -6,9 +6,9 @@
 //!
 //! The matcher keeps one row of the dynamic-programming table per character of the candidate, so
 //! the rows of a shared prefix are computed once: consecutive terms of a front-coded dictionary
-//! page only recompute their own suffixes ([`Matcher::truncate`]), and a dictionary page whose
+//! page only recompute their own suffixes (`Matcher::truncate`), and a dictionary page whose
 //! key range cannot hold any term within the distance is never fetched
-//! ([`Matcher::range_may_match`]).
+//! (`Matcher::range_may_match`).
 
 /// Distances above this are all "too far" (`u8` cells).
 const FAR: u8 = u8::MAX;

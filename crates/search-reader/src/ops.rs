@@ -116,7 +116,7 @@ mod tests {
         );
         assert_eq!(intersection(&[a.clone(), b.clone()]), vec![(3, 3.0)]);
         assert_eq!(
-            boolean(&[a.clone()], &[b.clone()]),
+            boolean(std::slice::from_ref(&a), std::slice::from_ref(&b)),
             vec![(1, 1.0), (3, 3.0), (5, 1.0)]
         );
         assert_eq!(top(&union(&[a, b]), 2), vec![(3, 3.0), (4, 2.0)]);

@@ -309,12 +309,15 @@ pub struct Reader {
     /// Per group, its page index once known.
     page_index: Mutex<HashMap<u32, Arc<Vec<String>>>>,
     source: Box<dyn ChunkSource>,
-    chunks: Mutex<HashMap<(u32, u32), Arc<[u8]>>>,
+    chunks: Mutex<HashMap<(u32, u32), Chunk>>,
     pages: Mutex<HashMap<(u32, u32), Arc<Page>>>,
     facets: Mutex<HashMap<u32, Arc<FacetColumn>>>,
     numbers: Mutex<HashMap<u32, Arc<NumberColumn>>>,
     stats: Mutex<FetchStats>,
 }
+
+/// A fetched chunk.
+type Chunk = Arc<[u8]>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

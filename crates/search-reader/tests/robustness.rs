@@ -31,7 +31,7 @@ fn doc(
         themes: themes.iter().map(|t| t.to_string()).collect(),
         audiences: vec!["adultes".into(), "seniors".into()],
         level: "debutant".into(),
-        materials: if slug.len() % 2 == 0 {
+        materials: if slug.len().is_multiple_of(2) {
             vec!["tablettes".into()]
         } else {
             vec![]
@@ -158,7 +158,10 @@ fn empty_index() {
 }
 
 /// Every term's postings, per field.
-fn everything(r: &Reader) -> Vec<(String, String, Vec<u32>, Vec<u32>, Vec<u8>)> {
+/// Field, term, docs, term frequencies, field-norm ids.
+type AllPostings = Vec<(String, String, Vec<u32>, Vec<u32>, Vec<u8>)>;
+
+fn everything(r: &Reader) -> AllPostings {
     let mut out = Vec::new();
     let fields: Vec<_> = r.fields().map(|(f, n)| (f, n.to_string())).collect();
     for (f, name) in fields {
