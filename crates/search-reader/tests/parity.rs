@@ -23,7 +23,7 @@ fn run(label: &str, dir: &std::path::Path, words: usize) {
     eprintln!(
         "{label}: {} docs; export {:.1?}; structure {:.1?} ({postings} posting lists equal); \
          {} words: {} queries ({} with hits, {} hits), max score difference {:e}, \
-         {} near-tie order swaps, {} top-10 checks; {fuzzy} fuzzy and {prefix} prefix enumerations equal; {:.1?}",
+         {} near-tie order swaps, {} top-10 checks ({} skipped); {fuzzy} fuzzy and {prefix} prefix enumerations equal; {:.1?}",
         r.num_docs(),
         t_export,
         t_struct - t_export,
@@ -34,6 +34,7 @@ fn run(label: &str, dir: &std::path::Path, words: usize) {
         p.max_diff,
         p.near_tie_swaps,
         p.top_checked,
+        p.top_skipped,
         t0.elapsed()
     );
     assert!(

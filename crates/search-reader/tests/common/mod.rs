@@ -178,6 +178,15 @@ impl Q {
         Q::Boost(Box::new(self), b)
     }
 
+    /// The fields of its terms.
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Q::Term(f, _) => vec![f.as_str()],
+            Q::Boost(q, _) => q.fields(),
+            Q::Bool(cs) => cs.iter().flat_map(|(_, q)| q.fields()).collect(),
+        }
+    }
+
     pub fn tantivy(&self, index: &Index) -> Box<dyn Query> {
         match self {
             Q::Term(f, t) => {
@@ -231,6 +240,12 @@ pub struct Parity {
     /// Queries whose order differed only among scores within 1e-5 (float summation order).
     pub near_tie_swaps: usize,
     pub top_checked: usize,
+    /// Queries on a field without frequencies or without norms, where tantivy's `TopDocs` is not
+    /// compared: its postings serializer writes a block-max of (fieldnorm 0, tf 0) for every full
+    /// block of such a field (it computes one only with both a BM25 weight, which needs
+    /// frequencies, and a fieldnorm reader), so block-WAND skips whole blocks and `TopDocs` can
+    /// miss the documents its exhaustive scoring (and the reader) rank first.
+    pub top_skipped: usize,
 }
 
 impl Parity {
@@ -280,6 +295,14 @@ impl Parity {
             self.near_tie_swaps += 1;
         }
         // tantivy's own top-k collector (block-WAND for unions).
+        let wand_broken = q.fields().iter().any(|f| {
+            let f = r.field(f).unwrap();
+            !(r.has_freqs(f) && r.has_norms(f))
+        });
+        if wand_broken {
+            self.top_skipped += 1;
+            return;
+        }
         let top = searcher
             .search(tq.as_ref(), &TopDocs::with_limit(10).order_by_score())
             .unwrap();
@@ -680,6 +703,39 @@ pub fn queries_and_fuzzy(
                 (Occur::Must, c.clone()),
             ]),
         );
+    }
+    // Fields of other analyzers (whatever else the index holds): their own terms, frequent and
+    // rare, alone and as boosted groups.
+    let fields: Vec<(mallette_search_reader::Field, String)> =
+        r.fields().map(|(f, n)| (f, n.to_string())).collect();
+    for (f, name) in &fields {
+        if STEMMED.contains(&name.as_str()) || RAW.contains(&name.as_str()) {
+            continue;
+        }
+        let mut terms: Vec<(String, u32)> = r
+            .prefix_terms(*f, "")
+            .unwrap()
+            .into_iter()
+            .map(|(t, i)| (t, i.doc_freq))
+            .collect();
+        terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let step = (terms.len() / 20).max(1);
+        let picked: Vec<String> = terms
+            .iter()
+            .step_by(step)
+            .take(25)
+            .map(|t| t.0.clone())
+            .collect();
+        for t in &picked {
+            parity.check(index, s, r, &Q::term(name, t));
+        }
+        for w in picked.windows(2) {
+            let q = Q::Bool(vec![
+                (Occur::Should, Q::term(name, &w[0]).boost(3.0)),
+                (Occur::Should, Q::term(name, &w[1]).boost(2.0)),
+            ]);
+            parity.check(index, s, r, &q);
+        }
     }
     // Typo and prefix enumeration against tantivy's automata.
     let mut fuzzy = 0;
