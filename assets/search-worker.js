@@ -159,7 +159,7 @@ function createSearchEngine(post, files) {
           if (!String(m.q).trim()) wanted.push(loadPack("browse"));
           await Promise.all(wanted.map((p) => p.catch(() => {})));
           const t0 = performance.now();
-          const r = JSON.parse(call("search", JSON.stringify({ q: m.q, f: m.filters, n: m.limit, c: m.facets !== false })));
+          const r = JSON.parse(call("search", JSON.stringify({ q: m.q, f: m.filters, n: m.limit, c: m.facets !== false, s: m.sort || "" })));
           const ms = performance.now() - t0;
           const files = await Promise.all(r.hits.map((h) => doc(h.doc)));
           if (latest) continue; // outdated while its result files came
@@ -174,9 +174,11 @@ function createSearchEngine(post, files) {
             duration: d.d,
             durationText: d.dd,
             language: d.g,
+            kind: d.k || "kit",
+            synonyms: r.hits[i].syn || [],
             score: r.hits[i].score,
           }));
-          post({ type: "results", id: m.id, total: r.total, facets: r.facets, hits, ms });
+          post({ type: "results", id: m.id, total: r.total, facets: r.facets, hits, suggestion: r.suggestion || null, ms });
         } catch (e) {
           if (e instanceof WebAssembly.RuntimeError && module) {
             // The engine trapped: start a fresh instance for the next query.

@@ -142,6 +142,21 @@ pub fn renderer<'a>(
     Ok(renderer)
 }
 
+/// The lexicon as the search crate takes it: each group's French words (the first is its main
+/// word), then its English ones.
+pub fn search_lexicon(lexicon: &mallette_content::lexicon::Lexicon) -> mallette_search::Lexicon {
+    mallette_search::Lexicon {
+        groups: lexicon
+            .groups
+            .iter()
+            .map(|g| mallette_search::LexiconGroup {
+                terms: g.fr.iter().chain(&g.en).cloned().collect(),
+                related: g.related.clone(),
+            })
+            .collect(),
+    }
+}
+
 /// Write the search files, every page, the assets and the feeds. Returns files written.
 fn write_site(
     analysis: &Analysis,
@@ -151,18 +166,17 @@ fn write_site(
 ) -> Result<(usize, SearchAssets)> {
     let config = &analysis.config;
     let kits = analysis.kit_entries();
-    let base = config.base_path();
 
     // The search index first: pages link to its content-hashed files. Documents are made one at
     // a time as the index takes them (their text is the bulk of a large build's memory); the
     // filter labels only need their metadata.
-    let metadata: Vec<_> =
-        index::search_documents(&base, &kits, &analysis.remote, &config.language, false).collect();
+    let metadata: Vec<_> = index::search_documents(analysis, &kits, false).collect();
     let labels = index::labels(&analysis.vocabularies, &config.language, &metadata);
     drop(metadata);
     let search = index::write(
         staging.path(),
-        index::search_documents(&base, &kits, &analysis.remote, &config.language, true),
+        index::search_documents(analysis, &kits, true),
+        &search_lexicon(&analysis.lexicon),
         &labels,
         offline,
     )

@@ -142,14 +142,15 @@ fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// The kit body's HTML inside its page (between the prose wrapper and the credits section).
+/// The kit body's HTML inside its page (between the prose wrapper and the first section after
+/// it: attachments, field reports or credits).
 fn kit_body(page: &str) -> &str {
     let start = r#"<div class="prose kit-body">"#;
     let i = page.find(start).expect("kit body") + start.len();
     let j = page[i..]
-        .find(r#"<section class="kit-section kit-credits""#)
+        .find(r#"<section class="kit-section "#)
         .map(|j| i + j)
-        .expect("credits after the body");
+        .expect("a section after the body");
     page[i..j]
         .trim()
         .strip_suffix("</div>")

@@ -78,7 +78,7 @@ fn the_sitemap_lists_kits_pages_and_browse_pages_with_absolute_urls() {
 fn the_catalog_holds_every_kit_with_its_metadata_and_a_schema_version() {
     let data = parsed("https://example.org/reseau/wiki/");
     let catalog = &data["catalog"];
-    assert_eq!(catalog["catalog_version"], 1);
+    assert_eq!(catalog["catalog_version"], 2);
     assert_eq!(catalog["site"]["url"], "https://example.org/reseau/wiki/");
     let kits = catalog["kits"].as_array().unwrap();
     assert_eq!(kits.len(), 2);

@@ -49,6 +49,7 @@ fn search(s: &Searcher, text: &str, filters: &[(&str, &str)]) -> Results {
             .map(|(f, v)| (f.to_string(), v.to_string()))
             .collect(),
         limit: 10,
+        ..Query::default()
     })
     .unwrap()
 }
@@ -215,7 +216,7 @@ fn command_line_gives_the_same_top_results() {
 /// Acceptance on the corpus of real French kits (shared/corpora/real-fr, beside the repository).
 #[test]
 fn real_french_corpus_finds_keepass_and_caesar() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/real-fr");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora/real-fr");
     if !root.join("mallette.toml").exists() {
         assert!(
             std::env::var_os("CI").is_none(),

@@ -78,7 +78,7 @@ fn the_starter_wiki_covers_every_theme_and_audience_with_attachments_and_transla
 
 #[test]
 fn the_real_corpus_of_41_kits_builds_and_shows_labels_and_text() {
-    let corpus = repo().join("../shared/corpora/real-fr");
+    let corpus = repo().join("tests/corpora/real-fr");
     if !corpus.is_dir() {
         // The corpus sits beside the clone on the project's machines and in CI.
         assert!(

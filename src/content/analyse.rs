@@ -36,6 +36,8 @@ pub struct Analysis {
     pub root: PathBuf,
     pub config: Config,
     pub vocabularies: Vocabularies,
+    /// The mediation lexicon search expands queries with.
+    pub lexicon: crate::lexicon::Lexicon,
     pub documents: Vec<Analysed>,
     pub files: BTreeSet<String>,
     pub warnings: Vec<Diagnostic>,
@@ -76,6 +78,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     }
     let lang = Lang::from_code(&config.language);
     let vocabularies = Vocabularies::load(root)?;
+    let lexicon = crate::lexicon::Lexicon::load(root)?;
     let Loaded {
         sources,
         files,
@@ -169,6 +172,7 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
         root: root.to_path_buf(),
         config,
         vocabularies,
+        lexicon,
         documents: documents
             .into_iter()
             .zip(rendered)

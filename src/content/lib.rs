@@ -31,6 +31,7 @@ pub mod frontmatter;
 mod git;
 pub mod i18n;
 mod kits;
+pub mod lexicon;
 pub mod links;
 mod load;
 pub mod markdown;

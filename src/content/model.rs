@@ -34,7 +34,7 @@ pub enum SourceKind {
 }
 
 /// The validated front-matter of a kit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KitMeta {
     pub title: String,
     pub summary: String,

@@ -138,6 +138,8 @@ impl Vocabularies {
                 .with_context(|| format!("cannot read {}", dir.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                // The lexicon is not a vocabulary of values (see `crate::lexicon`).
+                .filter(|p| !p.file_stem().is_some_and(|s| s == "lexicon"))
                 .collect();
             files.sort();
             for file in files {

@@ -103,11 +103,13 @@ pub struct FilterGroup {
 
 /// The order and first state of the search page's filters: the page draws them in this order
 /// (`search.filters`), and `static/search.js` reads the fields from the page and the manifest.
-pub const FILTER_FIELDS: [&str; 9] = [
+pub const FILTER_FIELDS: [&str; 11] = [
     "themes",
     "audiences",
     "level",
     "duration",
+    "type",
+    "tested",
     "formats",
     "materials",
     "competences",
@@ -116,6 +118,12 @@ pub const FILTER_FIELDS: [&str; 9] = [
 ];
 const OPEN_FILTERS: [&str; 4] = ["themes", "audiences", "level", "duration"];
 const DURATIONS: [&str; 4] = ["lt30", "30-60", "60-120", "gt120"];
+/// Fields whose values the template names itself (they are not in a vocabulary), in order.
+const FIXED_VALUES: [(&str, &[&str]); 3] = [
+    ("duration", &DURATIONS),
+    ("type", &["kit", "parcours"]),
+    ("tested", &["oui"]),
+];
 
 fn filter_groups(
     labels: &Labels,
@@ -126,8 +134,9 @@ fn filter_groups(
         .iter()
         .filter_map(|&field| {
             let counts = counts.get(field).unwrap_or(&empty);
-            let values: Vec<(String, String, u64)> = if field == "duration" {
-                DURATIONS
+            let fixed = FIXED_VALUES.iter().find(|(f, _)| *f == field);
+            let values: Vec<(String, String, u64)> = if let Some((_, fixed)) = fixed {
+                fixed
                     .iter()
                     .filter_map(|&v| counts.get(v).map(|&n| (v.to_string(), String::new(), n)))
                     .collect()
@@ -149,7 +158,12 @@ fn filter_groups(
                 .and_then(|names| names.iter().find(|(f, _)| f == field))
                 .map(|(_, name)| name.clone())
                 .unwrap_or_default();
-            let wanted = if field == "language" { 2 } else { 1 };
+            // A choice between one language or one type is no choice.
+            let wanted = if field == "language" || field == "type" {
+                2
+            } else {
+                1
+            };
             (values.len() >= wanted).then(|| FilterGroup {
                 field: field.to_string(),
                 name,
@@ -175,6 +189,10 @@ pub struct SearchStats {
     /// Sum of the gzipped result files.
     pub doc_file_bytes: u64,
     pub base_gz_bytes: u64,
+    /// Time spent writing the tantivy index (and the lexicon), in milliseconds.
+    pub index_ms: u64,
+    /// Time spent on every search file, in milliseconds.
+    pub total_ms: u64,
 }
 
 /// Labels of filter values in the interface language: field → `[value, label]` pairs in the
@@ -189,11 +207,14 @@ pub type Labels = BTreeMap<String, Vec<(String, String)>>;
 pub fn write(
     site_dir: &Path,
     docs: impl IntoIterator<Item = SearchDoc>,
+    lexicon: &mallette_search::Lexicon,
     labels: &Labels,
     offline: bool,
 ) -> Result<SearchAssets> {
+    let started = std::time::Instant::now();
     let index_dir = site_dir.join(SEARCH_INDEX_DIR);
-    mallette_search::write_index(docs, &index_dir)?;
+    mallette_search::write_index_with_lexicon(docs, &index_dir, lexicon)?;
+    let index_ms = started.elapsed().as_millis() as u64;
     let mut plan = plan(&index_dir, CHUNK_BYTES)?;
     // From disk, nothing can be fetched on demand: everything goes into the bundle.
     plan.whole |= offline;
@@ -250,6 +271,7 @@ pub fn write(
     }
     stats.whole = plan.whole;
     stats.query_bytes = plan.query_bytes;
+    stats.index_ms = index_ms;
 
     // One small file per document: what a result shows, and the excerpt snippets come from.
     let searcher = mallette_search::open_index(&index_dir)?;
@@ -267,6 +289,7 @@ pub fn write(
                 "a": doc.audiences,
                 "d": doc.duration_minutes,
                 "dd": mallette_content::i18n::duration_text(doc.duration_minutes),
+                "k": doc.kind,
                 "g": doc.language,
                 "x": doc.excerpt,
             })
@@ -293,6 +316,13 @@ pub fn write(
     written += 3;
 
     let browse = searcher.search_matches(&Query::default())?;
+    // Timings make the manifest (and its name) differ from one build to the next: they are for
+    // benchmarks only (MALLETTE_SEARCH_TIMINGS=1); builds stay byte-identical otherwise.
+    if std::env::var_os("MALLETTE_SEARCH_TIMINGS").is_some() {
+        stats.total_ms = started.elapsed().as_millis() as u64;
+    } else {
+        stats.index_ms = 0;
+    }
     let manifest = serde_json::json!({
         "version": 1,
         "engine": engine,

@@ -98,6 +98,7 @@ pub fn plan(dir: &Path, chunk_bytes: usize) -> Result<Plan> {
         text: text.to_string(),
         filters: Vec::new(),
         limit: 10,
+        sort: mallette_search::Sort::Relevance,
     };
     // Text queries without facet counts (search as you type)…
     let mut queries = Vec::new();

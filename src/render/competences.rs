@@ -22,6 +22,8 @@ pub struct Row {
     pub code: String,
     pub label: String,
     pub url: String,
+    /// At least one kit covers it (else it has no page to link to).
+    pub covered: bool,
     pub cells: Vec<Cell>,
 }
 
@@ -115,6 +117,7 @@ pub fn map(renderer: &Renderer, kits: &[&KitMeta]) -> CompetenceMap {
                 code: code.to_string(),
                 label: view.label,
                 url: view.url,
+                covered: cells.iter().any(|c| c.count > 0),
                 cells,
             });
     }

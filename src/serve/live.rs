@@ -298,6 +298,7 @@ impl LiveSite {
             manifest: self.search.manifest.clone(),
             docs,
             labels,
+            lexicon: crate::pipeline::search_lexicon(&self.analysis.lexicon),
             generation,
             lang: self.lang(),
         })
@@ -380,6 +381,7 @@ pub struct SearchJob {
     manifest: String,
     docs: Vec<mallette_search::SearchDoc>,
     labels: Labels,
+    lexicon: mallette_search::Lexicon,
     /// The watcher's count of rebuilds when the job was made.
     generation: u64,
     /// The instance's language, for what the job prints.
@@ -409,7 +411,13 @@ impl SearchJob {
         latest: &AtomicU64,
         lock: &Mutex<()>,
     ) -> anyhow::Result<bool> {
-        let assets = index::write(work, self.docs.iter().cloned(), &self.labels, false)?;
+        let assets = index::write(
+            work,
+            self.docs.iter().cloned(),
+            &self.lexicon,
+            &self.labels,
+            false,
+        )?;
         let manifest = std::fs::read(work.join(&assets.manifest))?;
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
         if latest.load(Ordering::SeqCst) != self.generation {

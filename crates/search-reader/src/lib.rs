@@ -107,11 +107,13 @@
 
 mod bits;
 pub mod bm25;
+mod columns;
 #[cfg(feature = "export")]
 pub mod export;
 mod format;
 pub mod levenshtein;
 pub mod ops;
+mod page;
 mod reader;
 mod source;
 

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::bits::{BitReader, Cursor};
 use crate::bm25::{Bm25Weight, CONSTANT_FIELDNORM_ID};
-use crate::format::{
-    decode_postings, decode_rows, get_terms, page_chunks, Chunking, Meta, PageIndex, Postings,
-};
+pub use crate::columns::{FacetColumn, NumberColumn};
+use crate::format::{decode_postings, get_terms, Chunking, Meta, PageIndex, Postings};
 use crate::levenshtein::Matcher;
+use crate::page::{Page, PageChunks};
 use crate::source::{ChunkRef, ChunkSource};
 use crate::{Error, Result};
 
@@ -19,7 +19,7 @@ pub struct Field(pub u32);
 
 /// Where a term's postings are.
 #[derive(Debug, Clone)]
-enum Loc {
+pub(crate) enum Loc {
     /// In the postings file, in chunks of the page's table.
     File {
         offset: u64,
@@ -39,236 +39,13 @@ enum Loc {
 pub struct TermInfo {
     pub field: Field,
     pub doc_freq: u32,
-    loc: Loc,
+    pub(crate) loc: Loc,
 }
 
 impl TermInfo {
     /// Whether the postings are in the dictionary page (reading them fetches nothing).
     pub fn is_inline(&self) -> bool {
         matches!(self.loc, Loc::Inline { .. })
-    }
-}
-
-/// The postings chunks of one dictionary page: global number of the first, byte ranges.
-#[derive(Debug)]
-struct PageChunks {
-    first: u32,
-    ranges: Vec<(u64, u64)>,
-}
-
-/// One decoded dictionary page.
-struct Page {
-    raw: Arc<[u8]>,
-    chunks: Arc<PageChunks>,
-    terms: Vec<String>,
-    /// Per term: the range of its slots in `slots`.
-    ranges: Vec<(u32, u32)>,
-    slots: Vec<SlotInfo>,
-}
-
-#[derive(Clone, Copy)]
-struct SlotInfo {
-    slot: u8,
-    doc_freq: u32,
-    inline: bool,
-    /// Absolute offset in the postings file, or offset in the page if inline.
-    offset: u64,
-    len: u32,
-}
-
-impl Page {
-    fn decode(
-        raw: Arc<[u8]>,
-        num_slots: usize,
-        chunk_size: u32,
-        postings_len: u64,
-        num_docs: u32,
-    ) -> Result<Page> {
-        let mut c = Cursor::new(&raw);
-        let base = c.varint()?;
-        let first_chunk = c.varint_u32()?;
-        let mut postings_at = base;
-        let n = c.varint_usize()?;
-        let mut outside = Vec::with_capacity(n.min(1 << 16));
-        let mut terms = Vec::with_capacity(n.min(1 << 16));
-        let mut ranges = Vec::with_capacity(n.min(1 << 16));
-        let mut slots = Vec::new();
-        let mut buf: Vec<u8> = Vec::new();
-        for _ in 0..n {
-            let lcp = c.varint_usize()?;
-            if lcp > buf.len() {
-                return Err(Error::Format(
-                    "bad front coding in a dictionary page".into(),
-                ));
-            }
-            buf.truncate(lcp);
-            buf.extend_from_slice(c.bytes()?);
-            terms.push(
-                String::from_utf8(buf.clone())
-                    .map_err(|_| Error::Format("invalid UTF-8 term".into()))?,
-            );
-            let mask = c.varint()?;
-            if num_slots < 64 && mask >> num_slots != 0 {
-                return Err(Error::Format("bad field mask".into()));
-            }
-            let start = slots.len() as u32;
-            let entry_at = postings_at;
-            for slot in 0..num_slots.min(64) {
-                if mask & (1 << slot) == 0 {
-                    continue;
-                }
-                let doc_freq = c.varint_u32()?;
-                if doc_freq > num_docs {
-                    return Err(Error::Format(
-                        "a document frequency above the number of documents".into(),
-                    ));
-                }
-                let code = c.varint()?;
-                let len =
-                    u32::try_from(code >> 1).map_err(|_| Error::Format("bad length".into()))?;
-                let inline = code & 1 == 1;
-                let offset = if inline {
-                    let at = c.pos as u64;
-                    c.take(len as usize)?;
-                    at
-                } else {
-                    let at = postings_at;
-                    postings_at = postings_at
-                        .checked_add(u64::from(len))
-                        .filter(|&end| end <= postings_len)
-                        .ok_or_else(|| {
-                            Error::Format("postings past the end of their file".into())
-                        })?;
-                    at
-                };
-                slots.push(SlotInfo {
-                    slot: slot as u8,
-                    doc_freq,
-                    inline,
-                    offset,
-                    len,
-                });
-            }
-            ranges.push((start, slots.len() as u32));
-            outside.push(postings_at - entry_at);
-        }
-        let chunks = Arc::new(PageChunks {
-            first: first_chunk,
-            ranges: page_chunks(base, outside, u64::from(chunk_size)),
-        });
-        Ok(Page {
-            raw,
-            chunks,
-            terms,
-            ranges,
-            slots,
-        })
-    }
-
-    fn slot(&self, entry: usize, slot: u32) -> Option<&SlotInfo> {
-        let (a, b) = self.ranges[entry];
-        self.slots[a as usize..b as usize]
-            .iter()
-            .find(|s| u32::from(s.slot) == slot)
-    }
-
-    fn term_info(&self, field: Field, s: &SlotInfo) -> TermInfo {
-        TermInfo {
-            field,
-            doc_freq: s.doc_freq,
-            loc: if s.inline {
-                Loc::Inline {
-                    page: self.raw.clone(),
-                    start: s.offset as u32,
-                    len: s.len,
-                }
-            } else {
-                Loc::File {
-                    offset: s.offset,
-                    len: s.len,
-                    chunks: self.chunks.clone(),
-                }
-            },
-        }
-    }
-}
-
-/// A facet column: the field's values (sorted, as tantivy orders a column's dictionary) and, per
-/// document, the ordinals of its values (in tantivy's order).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacetColumn {
-    pub values: Vec<String>,
-    offsets: Vec<u32>,
-    ords: Vec<u32>,
-}
-
-impl FacetColumn {
-    /// Ordinals (indices in [`FacetColumn::values`]) of a document's values.
-    pub fn ords(&self, doc: u32) -> &[u32] {
-        let d = doc as usize;
-        match (self.offsets.get(d), self.offsets.get(d + 1)) {
-            (Some(&a), Some(&b)) => &self.ords[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-
-    /// The value of an ordinal.
-    pub fn value(&self, ord: u32) -> Option<&str> {
-        self.values.get(ord as usize).map(String::as_str)
-    }
-
-    /// The ordinal of a value.
-    pub fn ord_of(&self, value: &str) -> Option<u32> {
-        self.values
-            .binary_search_by(|v| v.as_str().cmp(value))
-            .ok()
-            .map(|i| i as u32)
-    }
-
-    pub fn num_docs(&self) -> u32 {
-        self.offsets.len().saturating_sub(1) as u32
-    }
-
-    fn decode(buf: &[u8], num_docs: u32) -> Result<FacetColumn> {
-        let mut c = Cursor::new(buf);
-        let values = get_terms(&mut c)?;
-        let (offsets, ords) = decode_rows(&mut c, num_docs as usize, values.len())?;
-        if ords.iter().any(|&o| o >= values.len() as u64) {
-            return Err(Error::Format("bad facet ordinal".into()));
-        }
-        Ok(FacetColumn {
-            values,
-            offsets,
-            ords: ords.into_iter().map(|o| o as u32).collect(),
-        })
-    }
-}
-
-/// A number (`u64` fast field) column: each document's values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberColumn {
-    offsets: Vec<u32>,
-    values: Vec<u64>,
-}
-
-impl NumberColumn {
-    /// A document's values (tantivy's `Column::values_for_doc`).
-    pub fn values(&self, doc: u32) -> &[u64] {
-        let d = doc as usize;
-        match (self.offsets.get(d), self.offsets.get(d + 1)) {
-            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-
-    /// A document's first value (tantivy's `Column::first`).
-    pub fn first(&self, doc: u32) -> Option<u64> {
-        self.values(doc).first().copied()
-    }
-
-    fn decode(buf: &[u8], num_docs: u32) -> Result<NumberColumn> {
-        let (offsets, values) = decode_rows(&mut Cursor::new(buf), num_docs as usize, 0)?;
-        Ok(NumberColumn { offsets, values })
     }
 }
 

@@ -21,9 +21,12 @@
 //! - `open(ptr, len) -> status`: input is the JSON list of index files
 //!   `[{"path": "meta.json", "len": 1234, "chunk": 65536}, …]`, file number = position.
 //! - `search(ptr, len) -> status`: input `{"q": "mot de pase", "f": [["level", "debutant"]],
-//!   "n": 10, "c": true}` (`c`: count facets, default true); output `{"total": 3, "hits": [{"doc": "0-12", "score": 4.2}], "facets": {…}}`
-//!   ([`mallette_search::Matches`]; `doc` is `segment-docid`, the name of the hit's document
-//!   file).
+//!   "n": 10, "c": true, "s": "date"}` (`c`: count facets, default true; `s`: the sort, see
+//!   [`mallette_search::Sort::parse`], default relevance); output `{"total": 3, "hits":
+//!   [{"doc": "0-12", "score": 4.2, "syn": [["ordi", "ordinateur"]]}], "facets": {…},
+//!   "suggestion": "mot de passe"}` ([`mallette_search::Matches`]; `doc` is `segment-docid`, the
+//!   name of the hit's document file; `syn` the query words it matched only through the
+//!   lexicon, with the group's word; `suggestion` null unless a word was corrected).
 //! - `snippets(ptr, len) -> status`: input `[{"x": excerpt, "g": language}, …]` of hits of the
 //!   last `search`; output the list of their snippet HTML strings.
 //! - `out_ptr() -> ptr`, `out_len() -> len`: the output (or error message) of the last call.
@@ -56,6 +59,9 @@ struct SearchInput {
     /// Count facets (default): false for a results-only view, which then reads fewer chunks.
     #[serde(default = "default_true")]
     c: bool,
+    /// Sort name (`date`, `duree`, `seance`, `titre`); empty = relevance.
+    #[serde(default)]
+    s: String,
 }
 
 fn default_true() -> bool {
@@ -92,10 +98,13 @@ impl Engine {
     /// Runs a query given as JSON; answers JSON (see the crate doc).
     pub fn search(&mut self, input: &str) -> Result<String, String> {
         let input: SearchInput = serde_json::from_str(input).map_err(error_text)?;
+        let sort = mallette_search::Sort::parse(&input.s)
+            .ok_or_else(|| format!("unknown sort `{}`", input.s))?;
         let query = Query {
             text: input.q,
             filters: input.f,
             limit: input.n,
+            sort,
         };
         let m = self
             .searcher
@@ -104,14 +113,25 @@ impl Engine {
         let hits: Vec<serde_json::Value> = m
             .docs
             .iter()
-            .map(|(addr, score)| {
+            .enumerate()
+            .map(|(i, (addr, score))| {
+                let syn: Vec<[&str; 2]> = m
+                    .synonyms
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .map(|s| [s.word.as_str(), s.synonym.as_str()])
+                    .collect();
                 serde_json::json!({
                     "doc": format!("{}-{}", addr.segment_ord, addr.doc_id),
                     "score": score,
+                    "syn": syn,
                 })
             })
             .collect();
-        let out = serde_json::json!({ "total": m.total, "hits": hits, "facets": m.facets });
+        let out = serde_json::json!({
+            "total": m.total, "hits": hits, "facets": m.facets, "suggestion": m.suggestion,
+        });
         self.last = Some(m);
         Ok(out.to_string())
     }

@@ -41,6 +41,7 @@ fn docs() -> Vec<SearchDoc> {
         competences: vec![],
         accessibility: vec![],
         duration_minutes: 90,
+        ..SearchDoc::default()
     };
     let mut docs = vec![
         kit(
@@ -111,6 +112,7 @@ fn chunked_engine_matches_native_search() {
                 .map(|(f, v)| (f.to_string(), v.to_string()))
                 .collect(),
             limit: 10,
+            ..Query::default()
         };
         let expected = native.search(&query).unwrap();
         let input = serde_json::json!({ "q": text, "f": query.filters, "n": 10 }).to_string();

@@ -10,6 +10,14 @@
 //! | [`FR`] `mallette_fr` | SimpleTokenizer → RemoveLong(40) → LowerCaser → AsciiFolding → French stemmer | `title_fr`, `summary_fr`, `body_fr` |
 //! | [`EN`] `mallette_en` | SimpleTokenizer → RemoveLong(40) → LowerCaser → AsciiFolding → English stemmer | `title_en`, `summary_en`, `body_en` |
 //! | [`FOLDED`] `mallette_folded` | SimpleTokenizer → RemoveLong(40) → LowerCaser → AsciiFolding | `title_raw`, `text_raw` (typo tolerance, prefixes) |
+//! | [`LEX`] `mallette_lex` | whitespace | `lex`: the lexicon groups a document names (`s12 r40`) |
+//!
+//! The three text chains also split **glued compounds** after folding ([`CompoundSplit`]): a
+//! word starting with one of a few productive prefixes (`cyber`, `anti`, `auto`, `visio`…) and
+//! at least four more letters yields the word, then the prefix and the rest
+//! (`cyberharcelement` → `cyberharcelement`, `cyber`, `harcelement`), so that a kit writing
+//! *cyberharcèlement* and a query typing *cyber-harcèlement* (split by the tokenizer) meet.
+//! Hyphenated and elided forms (`e-mail`, `l'ordinateur`) are split by the tokenizer itself.
 //!
 //! Folding happens *before* stemming so that a query typed without accents (`donnees`) is
 //! stemmed exactly like the accented text of the kit (`données`). The snowball stemmer is a little
@@ -17,7 +25,8 @@
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    WhitespaceTokenizer,
 };
 
 /// French analyzer name (lower-case, accent folding, French snowball stemming).
@@ -26,6 +35,8 @@ pub const FR: &str = "mallette_fr";
 pub const EN: &str = "mallette_en";
 /// Folded, unstemmed analyzer name (lower-case and accent folding only).
 pub const FOLDED: &str = "mallette_folded";
+/// Analyzer of the `lex` field: its tokens are written by the indexer (`s12`, `r40`).
+pub const LEX: &str = "mallette_lex";
 
 /// Tokens longer than this (in bytes) are dropped: they are URLs fragments, hashes, base64…
 const MAX_TOKEN_LEN: usize = 40;
@@ -37,6 +48,7 @@ macro_rules! base {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
+            .filter(CompoundSplit)
     };
 }
 
@@ -55,11 +67,119 @@ pub fn folded() -> TextAnalyzer {
     base!().build()
 }
 
+/// Folding without compound splitting: lexicon keys compare runs of words as written.
+pub(crate) fn folded_whole() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The French stemmer over one folded word, without compound splitting.
+pub(crate) fn french_whole() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::French))
+        .build()
+}
+
 /// Registers the three analyzers on a tokenizer manager, e.g. `index.tokenizers()`.
 pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(FR, french());
     manager.register(EN, english());
     manager.register(FOLDED, folded());
+    manager.register(
+        LEX,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
+}
+
+/// Prefixes after which a glued word is also split (see the module doc). Only prefixes that
+/// mediators glue to whole words: `tele`, `inter`, `photo`… would cut `telephone`, `internet`.
+const COMPOUND_PREFIXES: [&str; 10] = [
+    "cyber", "anti", "auto", "visio", "crypto", "micro", "multi", "hyper", "mini", "web",
+];
+/// A compound is split only if what follows the prefix has at least this many letters.
+const COMPOUND_MIN_REST: usize = 4;
+
+/// The parts of a glued compound (`cyberharcelement` → `cyber`, `harcelement`), if it is one.
+pub(crate) fn compound_parts(folded: &str) -> Option<(&str, &str)> {
+    COMPOUND_PREFIXES.iter().find_map(|p| {
+        let rest = folded.strip_prefix(p)?;
+        (rest.len() >= COMPOUND_MIN_REST && rest.bytes().all(|b| b.is_ascii_lowercase()))
+            .then_some((*p, rest))
+    })
+}
+
+/// Token filter: after a glued compound, also emits its prefix and its rest (same offsets).
+#[derive(Clone)]
+pub struct CompoundSplit;
+
+impl TokenFilter for CompoundSplit {
+    type Tokenizer<T: Tokenizer> = CompoundSplitFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CompoundSplitFilter<T> {
+        CompoundSplitFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct CompoundSplitFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CompoundSplitFilter<T> {
+    type TokenStream<'a> = CompoundSplitStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CompoundSplitStream {
+            tail: self.inner.token_stream(text),
+            parts: Vec::new(),
+        }
+    }
+}
+
+pub struct CompoundSplitStream<S> {
+    tail: S,
+    /// Parts still to emit, in reverse order; the last one is the current token.
+    parts: Vec<Token>,
+}
+
+impl<S: TokenStream> TokenStream for CompoundSplitStream<S> {
+    fn advance(&mut self) -> bool {
+        self.parts.pop();
+        if !self.parts.is_empty() {
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        if let Some((prefix, rest)) = compound_parts(&token.text) {
+            let part = |text: &str| Token {
+                text: text.to_string(),
+                ..token.clone()
+            };
+            // Emitted after the whole word (which `token()` shows while `parts` is empty):
+            // pushed as [rest, prefix, whole] so that pops give whole, prefix, rest.
+            self.parts = vec![part(rest), part(prefix), token.clone()];
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.parts.last().unwrap_or_else(|| self.tail.token())
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.parts.last_mut() {
+            Some(t) => t,
+            None => self.tail.token_mut(),
+        }
+    }
 }
 
 /// Which stemmed field family a document's language is indexed into.
@@ -139,6 +259,226 @@ pub(crate) fn is_stop_word(folded_word: &str) -> bool {
     STOP_WORDS.contains(&folded_word)
 }
 
+/// Words of questions and requests that say what the visitor wants, not what about: `comment`,
+/// `pourquoi`, `est-ce que`, `je voudrais`, `how`, `what`… A query drops them (with the stop
+/// words) unless nothing else is left; they never decide whether a kit matches.
+const QUESTION_WORDS: &[&str] = &[
+    // French, folded.
+    "comment",
+    "pourquoi",
+    "quoi",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "lequel",
+    "laquelle",
+    "lesquels",
+    "lesquelles",
+    "combien",
+    "quand",
+    "ou",
+    "est",
+    "ce",
+    "faire",
+    "fait",
+    "faut",
+    "peut",
+    "peux",
+    "puis",
+    "pouvoir",
+    "veux",
+    "veut",
+    "voudrais",
+    "voudrait",
+    "aimerais",
+    "souhaite",
+    "cherche",
+    "besoin",
+    "avoir",
+    "etre",
+    "suis",
+    "sommes",
+    "ai",
+    "as",
+    "ont",
+    "va",
+    "vais",
+    "aller",
+    "il",
+    "y",
+    "a",
+    "t",
+    "qu",
+    "si",
+    "donc",
+    "alors",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "tres",
+    "plus",
+    "bien",
+    "comme",
+    "chez",
+    "entre",
+    "vers",
+    "quelqu",
+    "quelque",
+    "quelques",
+    "un",
+    "une",
+    "e",
+    "svp",
+    "merci",
+    "idee",
+    "idees",
+    "moyen",
+    "facon",
+    "maniere",
+    // English.
+    "how",
+    "what",
+    "why",
+    "which",
+    "who",
+    "when",
+    "where",
+    "do",
+    "does",
+    "can",
+    "could",
+    "should",
+    "would",
+    "i",
+    "my",
+    "me",
+    "you",
+    "your",
+    "we",
+    "our",
+    "they",
+    "them",
+    "their",
+    "about",
+    "there",
+    "any",
+    "some",
+    "need",
+    "want",
+    "find",
+    "get",
+    "make",
+    "into",
+    "on",
+    "up",
+    "not",
+    "no",
+    "if",
+    "so",
+    "all",
+    "way",
+    "ways",
+];
+
+/// Whether a folded query word only carries the question (see [`QUESTION_WORDS`]).
+pub(crate) fn is_question_word(folded_word: &str) -> bool {
+    QUESTION_WORDS.contains(&folded_word)
+}
+
+/// A key of French pronunciation for a folded word, for typo candidates that sound like it: `ç`,
+/// `s` and `ss`; `c`, `k`, `qu`; `ph` and `f`; `é`, `è`, `ai`, `ei`; `eau`, `au` and `o`; `an`
+/// and `en`; silent `h`, doubled letters and silent endings meet (`ortografe` and
+/// `orthographe`, `sécurité` and `sequritai`). `word` is lower-cased, accents kept or not.
+pub fn phonetic_key(word: &str) -> String {
+    // Before folding: ç is an s, and é/è/ê are e's.
+    let mut w: String = word
+        .chars()
+        .map(|c| match c {
+            'ç' => 's',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'à' | 'â' | 'ä' => 'a',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ÿ' => 'i',
+            'œ' => 'e',
+            'æ' => 'e',
+            c => c,
+        })
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    // Silent endings.
+    for ending in ["ent", "es", "s", "x", "t", "d", "e", "h"] {
+        if w.len() > ending.len() + 2 && w.ends_with(ending) {
+            w.truncate(w.len() - ending.len());
+            break;
+        }
+    }
+    let rules: [(&str, &str); 34] = [
+        ("eaux", "o"),
+        ("eau", "o"),
+        ("aux", "o"),
+        ("sch", "C"),
+        ("ch", "C"),
+        ("sh", "C"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("gn", "N"),
+        ("qu", "k"),
+        ("ck", "k"),
+        ("cc", "k"),
+        ("ce", "se"),
+        ("ci", "si"),
+        ("cy", "si"),
+        ("ge", "je"),
+        ("gi", "ji"),
+        ("gu", "g"),
+        ("tion", "sion"),
+        ("ai", "e"),
+        ("ei", "e"),
+        ("ay", "e"),
+        ("au", "o"),
+        ("ou", "U"),
+        ("oi", "W"),
+        ("ez", "e"),
+        ("er", "e"),
+        ("et", "e"),
+        ("ain", "I"),
+        ("ein", "I"),
+        ("in", "I"),
+        ("un", "I"),
+        ("an", "A"),
+        ("en", "A"),
+    ];
+    for (from, to) in rules {
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars() {
+        let c = match c {
+            'c' | 'q' => 'k',
+            'y' => 'i',
+            'z' => 's',
+            'w' => 'v',
+            'x' => 'k',
+            'h' => continue,
+            'm' if out.ends_with('A') || out.ends_with('I') || out.ends_with('o') => continue,
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +496,41 @@ mod tests {
             all(french(), "mot de passe")
         );
         assert_eq!(all(folded(), "L'Éducation"), vec!["l", "education"]);
+    }
+
+    #[test]
+    fn glued_compounds_are_split() {
+        assert_eq!(
+            all(folded(), "Le cyberharcèlement, l'autodéfense"),
+            vec![
+                "le",
+                "cyberharcelement",
+                "cyber",
+                "harcelement",
+                "l",
+                "autodefense",
+                "auto",
+                "defense"
+            ]
+        );
+        // Not a compound: the rest is too short, or no known prefix.
+        assert_eq!(all(folded(), "autour internet"), vec!["autour", "internet"]);
+    }
+
+    #[test]
+    fn phonetic_keys_meet() {
+        for (a, b) in [
+            ("orthographe", "ortografe"),
+            ("garçon", "garson"),
+            ("sécurité", "securitai"),
+            ("chapeau", "chapo"),
+            ("téléphone", "telefonne"),
+            ("hameçonnage", "amessonage"),
+            ("quiz", "kis"),
+        ] {
+            assert_eq!(phonetic_key(a), phonetic_key(b), "{a} / {b}");
+        }
+        assert_ne!(phonetic_key("poisson"), phonetic_key("passion"));
     }
 
     #[test]

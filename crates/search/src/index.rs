@@ -11,6 +11,7 @@ use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexSettings, TantivyDocument};
 
 use crate::analysis::{self, Family};
+use crate::lexicon::{self, DocMatcher, Lexicon};
 use crate::schema::{self, Fields, EXCERPT_BYTES};
 use crate::SearchDoc;
 
@@ -30,7 +31,18 @@ pub fn write_index<D: Borrow<SearchDoc>>(
     docs: impl IntoIterator<Item = D>,
     dir: &Path,
 ) -> Result<()> {
+    write_index_with_lexicon(docs, dir, &Lexicon::default())
+}
+
+/// [`write_index`], with the groups of `lexicon` each document names in its `lex` field and
+/// `lexicon.bin` beside the index files (see [`crate::lexicon`]).
+pub fn write_index_with_lexicon<D: Borrow<SearchDoc>>(
+    docs: impl IntoIterator<Item = D>,
+    dir: &Path,
+    lexicon: &Lexicon,
+) -> Result<()> {
     prepare_dir(dir)?;
+    let mut matcher = DocMatcher::new(lexicon);
     let schema = schema::build_schema();
     let fields = Fields::resolve(&schema)?;
     let settings = IndexSettings {
@@ -50,10 +62,23 @@ pub fn write_index<D: Borrow<SearchDoc>>(
     for doc in docs {
         let doc = doc.borrow();
         writer
-            .add_document(to_document(&fields, doc))
+            .add_document(to_document(&fields, doc, &mut matcher))
             .with_context(|| format!("indexing `{}`", doc.slug))?;
     }
     let index = writer.finalize().context("committing search index")?;
+    if !lexicon.groups.is_empty() {
+        // Through the index's own directory, which ends the file with tantivy's footer: readers
+        // open it like the index's files (and refuse it if damaged).
+        use std::io::Write as _;
+        use tantivy::directory::TerminatingWrite as _;
+        use tantivy::Directory as _;
+        let mut file = index
+            .directory()
+            .open_write(Path::new(lexicon::LEXICON_FILE))
+            .context("writing the lexicon beside the search index")?;
+        file.write_all(&lexicon::file_bytes(lexicon))?;
+        file.terminate()?;
+    }
     drop(index);
     // The (empty) lock files are of no use to readers: keep them out of the published site.
     for lock in [".tantivy-writer.lock", ".tantivy-meta.lock"] {
@@ -163,7 +188,7 @@ fn prepare_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
+fn to_document(f: &Fields, d: &SearchDoc, matcher: &mut DocMatcher) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.slug, &d.slug);
     doc.add_text(f.url, &d.url);
@@ -179,11 +204,23 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     if let (Some(t), Some(s), Some(b)) = (title, summary, body) {
         doc.add_text(t, &d.title);
         doc.add_text(s, &d.summary);
+        if !d.headings.is_empty() {
+            doc.add_text(s, &d.headings);
+        }
         doc.add_text(b, &d.body);
     }
     doc.add_text(f.title_raw, &d.title);
     doc.add_text(f.text_raw, &d.summary);
     doc.add_text(f.text_raw, &d.body);
+    if !d.labels.is_empty() {
+        doc.add_text(f.meta_fr, &d.labels);
+    }
+    if !matcher.is_empty() {
+        let lex = matcher.tokens(&[&d.title, &d.summary, &d.labels, &d.body]);
+        if !lex.is_empty() {
+            doc.add_text(f.lex, &lex);
+        }
+    }
 
     let single = |v: &str| {
         if v.is_empty() {
@@ -192,7 +229,13 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
             vec![v.to_string()]
         }
     };
-    let values: [Vec<String>; 9] = [
+    let kind = if d.kind.is_empty() { "kit" } else { &d.kind };
+    let tested = if d.last_session.is_empty() {
+        vec![]
+    } else {
+        vec!["oui".to_string()]
+    };
+    let values: [Vec<String>; 11] = [
         d.themes.clone(),
         d.audiences.clone(),
         single(&d.level),
@@ -202,6 +245,8 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         d.accessibility.clone(),
         single(&d.language),
         vec![schema::duration_bucket(d.duration_minutes).to_string()],
+        vec![kind.to_string()],
+        tested,
     ];
     for (field, vals) in f.facets.iter().zip(values) {
         for v in vals {
@@ -209,6 +254,8 @@ fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         }
     }
     doc.add_u64(f.duration_minutes, u64::from(d.duration_minutes));
+    doc.add_u64(f.updated, schema::date_number(&d.updated));
+    doc.add_u64(f.last_session, schema::date_number(&d.last_session));
     doc.add_text(f.title_sort, sort_key(&d.title));
     doc
 }

@@ -124,6 +124,7 @@
 pub mod analysis;
 #[cfg(feature = "native")]
 mod index;
+pub mod lexicon;
 mod query;
 pub mod schema;
 mod snippet;
@@ -136,15 +137,18 @@ use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWrite
 use tantivy::{Directory, Index, IndexReader, ReloadPolicy};
 
 #[cfg(feature = "native")]
-pub use index::write_index;
+pub use index::{write_index, write_index_with_lexicon};
+pub use lexicon::{Lexicon, LexiconGroup};
 
-/// What the build pipeline gives the indexer for each kit (or translation).
+/// What the build pipeline gives the indexer for each kit (or translation, or learning path).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchDoc {
     pub slug: String,
     pub url: String,
     pub title: String,
     pub summary: String,
+    /// The text of the body's headings (indexed with the summary: they weigh more than the body).
+    pub headings: String,
     /// Plain text of the body.
     pub body: String,
     /// `fr`, `en`, …: selects the stemmed fields (`en` → English, other non-`fr` → unstemmed only).
@@ -157,20 +161,68 @@ pub struct SearchDoc {
     /// e.g. `pix:1.1`.
     pub competences: Vec<String>,
     pub accessibility: Vec<String>,
+    /// The French and English labels of the values above (`Seniors`, `Sans écran`…): searchable,
+    /// so that a query naming an audience, a level or a material prefers the kits that have it.
+    pub labels: String,
     pub duration_minutes: u32,
+    /// `kit` (or empty) or `parcours`: the `type` facet.
+    pub kind: String,
+    /// Last update, `yyyy-mm-dd` (or empty).
+    pub updated: String,
+    /// Date of the latest field report, `yyyy-mm-dd` (or empty); a kit with one is `tested`.
+    pub last_session: String,
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first; without text, newest first.
+    #[default]
+    Relevance,
+    /// Newest update first.
+    Updated,
+    /// Shortest first.
+    Duration,
+    /// Latest field session first (kits never tested last).
+    LastSession,
+    /// By title.
+    Title,
+}
+
+impl Sort {
+    /// `pertinence`/`relevance`, `date`, `duree`/`duration`, `seance`/`session`, `titre`/`title`.
+    pub fn parse(name: &str) -> Option<Sort> {
+        Some(match name {
+            "" | "pertinence" | "relevance" => Sort::Relevance,
+            "date" | "updated" => Sort::Updated,
+            "duree" | "durée" | "duration" => Sort::Duration,
+            "seance" | "séance" | "session" | "last_session" => Sort::LastSession,
+            "titre" | "title" => Sort::Title,
+            _ => return None,
+        })
+    }
 }
 
 /// A search request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
-    /// Typed text; empty = browse mode (all documents, by title).
+    /// Typed text; empty = browse mode (all documents, newest first).
     pub text: String,
-    /// `(field, value)`: AND across fields, OR within a field. Fields: `themes`, `audiences`,
-    /// `level`, `formats`, `materials`, `competences`, `accessibility`, `language`, `duration`
-    /// (`lt30`, `30-60`, `60-120`, `gt120`).
+    /// `(field, value)`: AND across fields, OR within a field. Fields: see [`schema::FACETS`]
+    /// (`duration`: `lt30`, `30-60`, `60-120`, `gt120`; `type`: `kit`, `parcours`; `tested`:
+    /// `oui`).
     pub filters: Vec<(String, String)>,
     /// Maximum number of hits returned.
     pub limit: usize,
+    pub sort: Sort,
+}
+
+/// A query word that matched through the lexicon: `word` as typed, `synonym` the group's first
+/// word (`ordi` → `ordinateur`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Synonym {
+    pub word: String,
+    pub synonym: String,
 }
 
 /// One result.
@@ -186,6 +238,10 @@ pub struct Hit {
     pub level: String,
     pub audiences: Vec<String>,
     pub duration_minutes: u32,
+    /// `kit` or `parcours`.
+    pub kind: String,
+    /// Query words this hit matched only through the lexicon.
+    pub synonyms: Vec<Synonym>,
 }
 
 /// The answer to a [`Query`].
@@ -197,6 +253,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// Field → value → count, disjunctive: counts for a field ignore that field's own filter.
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// "Did you mean": the text with its unknown words corrected, when that finds more.
+    pub suggestion: Option<String>,
 }
 
 /// What a query matches, before any stored field is read: [`Searcher::search`] without the hits'
@@ -210,6 +268,10 @@ pub struct Matches {
     pub docs: Vec<(tantivy::DocAddress, f32)>,
     /// As in [`Results::facets`].
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Per hit (as `docs`): query words it matched only through the lexicon.
+    pub synonyms: Vec<Vec<Synonym>>,
+    /// As in [`Results::suggestion`].
+    pub suggestion: Option<String>,
     /// The analysed query words (with their typo corrections), for snippets.
     terms: Vec<query::QTerm>,
 }
@@ -235,12 +297,17 @@ pub struct StoredDoc {
     pub level: String,
     pub audiences: Vec<String>,
     pub duration_minutes: u32,
+    pub kind: String,
 }
 
 /// An open index, ready to answer queries. Cheap to keep around; `Send + Sync`.
 pub struct Searcher {
     reader: IndexReader,
     fields: schema::Fields,
+    /// `lexicon.bin`, read lazily (see [`lexicon`]); `None` inside when the index has none.
+    lexicon: std::sync::Mutex<Option<Option<lexicon::LexiconReader>>>,
+    /// Folded words of the index by phonetic key, built at the first unknown word.
+    phonetic: std::sync::OnceLock<query::PhoneticTable>,
 }
 
 impl Searcher {
@@ -253,7 +320,12 @@ impl Searcher {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("opening search index reader")?;
-        Ok(Searcher { reader, fields })
+        Ok(Searcher {
+            reader,
+            fields,
+            lexicon: std::sync::Mutex::new(None),
+            phonetic: std::sync::OnceLock::new(),
+        })
     }
 
     /// Runs a query: see the crate doc for its semantics.
@@ -291,6 +363,12 @@ impl Searcher {
             }
         }
         out
+    }
+
+    /// For development: how each word of `text` scores on the documents of `slugs` (one line per
+    /// word and document: the word's forms, lexicon groups, weight and score).
+    pub fn explain(&self, text: &str, slugs: &[String]) -> Result<Vec<String>> {
+        query::explain(self, text, slugs)
     }
 
     /// Number of indexed documents.

@@ -6,12 +6,15 @@
 //! | `url` | stored | the kit's URL (as the pipeline gives it) |
 //! | `title`, `summary` | stored | shown in results |
 //! | `excerpt` | stored | the first [`EXCERPT_BYTES`] of the plain-text body, for snippets |
-//! | `title_fr`, `summary_fr`, `body_fr` | `mallette_fr`, freqs, no positions | French (and default) docs |
+//! | `title_fr`, `summary_fr`, `body_fr` | `mallette_fr`, freqs, no positions | French (and default) docs; `summary_*` holds the summary and the headings |
 //! | `title_en`, `summary_en`, `body_en` | `mallette_en`, freqs, no positions | docs whose language is `en` |
 //! | `title_raw`, `text_raw` | `mallette_folded`, doc ids only, no norms | every doc: typo-tolerant and prefix matching |
-//! | the [`FACETS`] | raw, indexed, fast (+ stored for `level`, `audiences`, `language`) | filters and facet counts |
-//! | `duration_minutes` | u64 stored | shown in results; its bucket is the `duration` facet |
-//! | `title_sort` | raw fast | folded lower-cased title: browse-mode order |
+//! | `meta_fr` | `mallette_fr`, freqs | every doc: the French and English labels of its themes, audiences, level, formats, materials, accessibility and competences |
+//! | `lex` | `mallette_lex`, freqs, no norms | the lexicon groups the doc names (see [`crate::lexicon`]) |
+//! | the [`FACETS`] | raw, indexed, fast (+ stored for `level`, `audiences`, `language`, `type`) | filters and facet counts |
+//! | `duration_minutes` | u64 stored, fast | shown in results; its bucket is the `duration` facet; duration words of a query and the duration sort read it |
+//! | `updated`, `last_session` | u64 fast (`yyyymmdd`, 0 = unknown) | sorts: newest first, last field session |
+//! | `title_sort` | raw fast | folded lower-cased title: title order |
 //!
 //! No field records positions: the engine never runs phrase queries, and positions are the
 //! largest part of a text index. Changing anything here changes the index format: the browser
@@ -27,8 +30,9 @@ use crate::analysis;
 /// How much of a body is stored for snippets (bytes, cut at a char boundary).
 pub const EXCERPT_BYTES: usize = 4096;
 
-/// The filterable / faceted fields, in the order facets are computed.
-pub const FACETS: [&str; 9] = [
+/// The filterable / faceted fields, in the order facets are computed. `type` is `kit` or
+/// `parcours` (a learning path); `tested` is `oui` for a kit with a field report.
+pub const FACETS: [&str; 11] = [
     "themes",
     "audiences",
     "level",
@@ -38,17 +42,34 @@ pub const FACETS: [&str; 9] = [
     "accessibility",
     "language",
     "duration",
+    "type",
+    "tested",
 ];
 
 /// Indices in [`FACETS`] of the facets returned in hits.
 pub(crate) const AUDIENCES: usize = 1;
 pub(crate) const LEVEL: usize = 2;
 pub(crate) const LANGUAGE: usize = 7;
+pub(crate) const TYPE: usize = 9;
+/// Names of the fast fields the sorts and duration words read.
+pub(crate) const DURATION_MINUTES: &str = "duration_minutes";
+pub(crate) const UPDATED: &str = "updated";
+pub(crate) const LAST_SESSION: &str = "last_session";
 /// Name of the browse-order fast field (fast fields are looked up by name).
 pub(crate) const TITLE_SORT: &str = "title_sort";
 
 /// Facet fields whose values are also stored (they are returned in [`crate::Hit`]).
-const STORED_FACETS: [&str; 3] = ["audiences", "level", "language"];
+const STORED_FACETS: [&str; 4] = ["audiences", "level", "language", "type"];
+
+/// A `yyyy-mm-dd` date (or its beginning) as the number `yyyymmdd`; 0 when it is not one.
+pub fn date_number(date: &str) -> u64 {
+    let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
+    if digits.len() == 8 {
+        digits.parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
 
 /// The bucket of the `duration` facet for a duration in minutes:
 /// `lt30` (< 30), `30-60` (30..=60), `60-120` (61..=120), `gt120` (> 120).
@@ -77,9 +98,15 @@ pub(crate) struct Fields {
     pub body_en: Field,
     pub title_raw: Field,
     pub text_raw: Field,
+    pub meta_fr: Field,
+    pub lex: Field,
     /// In the order of [`FACETS`].
-    pub facets: [Field; 9],
+    pub facets: [Field; 11],
     pub duration_minutes: Field,
+    #[cfg_attr(not(feature = "native"), allow(dead_code))]
+    pub updated: Field,
+    #[cfg_attr(not(feature = "native"), allow(dead_code))]
+    pub last_session: Field,
     /// Written by the indexer; the query side reads the fast column by name ([`TITLE_SORT`]).
     #[cfg_attr(not(feature = "native"), allow(dead_code))]
     pub title_sort: Field,
@@ -111,6 +138,9 @@ pub fn build_schema() -> Schema {
     let basic = IndexRecordOption::Basic;
     b.add_text_field("title_raw", text(analysis::FOLDED, basic, false));
     b.add_text_field("text_raw", text(analysis::FOLDED, basic, false));
+    b.add_text_field("meta_fr", text(analysis::FR, freqs, true));
+    // No norms: how many lexicon words a kit holds says nothing about how much it is about one.
+    b.add_text_field("lex", text(analysis::LEX, freqs, false));
     for name in FACETS {
         let mut opts = STRING | FAST;
         if STORED_FACETS.contains(&name) {
@@ -118,7 +148,9 @@ pub fn build_schema() -> Schema {
         }
         b.add_text_field(name, opts);
     }
-    b.add_u64_field("duration_minutes", STORED);
+    b.add_u64_field(DURATION_MINUTES, STORED | FAST);
+    b.add_u64_field(UPDATED, FAST);
+    b.add_u64_field(LAST_SESSION, FAST);
     b.add_text_field(TITLE_SORT, TextOptions::default().set_fast("raw"));
     b.build()
 }
@@ -131,7 +163,7 @@ impl Fields {
                 anyhow!("search index has no field `{name}`: it was written by another version")
             })
         };
-        let mut facets = [f("slug")?; 9];
+        let mut facets = [f("slug")?; 11];
         for (i, name) in FACETS.iter().enumerate() {
             facets[i] = f(name)?;
         }
@@ -149,8 +181,12 @@ impl Fields {
             body_en: f("body_en")?,
             title_raw: f("title_raw")?,
             text_raw: f("text_raw")?,
+            meta_fr: f("meta_fr")?,
+            lex: f("lex")?,
             facets,
-            duration_minutes: f("duration_minutes")?,
+            duration_minutes: f(DURATION_MINUTES)?,
+            updated: f(UPDATED)?,
+            last_session: f(LAST_SESSION)?,
             title_sort: f(TITLE_SORT)?,
         })
     }

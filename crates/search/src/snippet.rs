@@ -87,8 +87,12 @@ fn find_matches(text: &str, family: Family, terms: &[QTerm]) -> Vec<Match> {
         })
         .collect();
 
-    let mut out = Vec::new();
+    let mut out: Vec<Match> = Vec::new();
     for tok in analysis::tokens(&mut analysis::folded(), text) {
+        // The parts of a glued compound share its offsets: one mark per span.
+        if out.last().is_some_and(|m| tok.from < m.to) {
+            continue;
+        }
         // Stemming is the expensive part: only stem a token that could match a query stem
         // (stemmers rewrite endings, so a matching token starts like the stem).
         let mut stem: Option<Option<String>> = None;
@@ -208,7 +212,10 @@ fn escape_into(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::{osa_distance, parse_text};
+    use crate::query::{osa_distance, parse};
+    fn parse_text(q: &str) -> Vec<crate::query::QTerm> {
+        parse(q).terms
+    }
 
     fn snip(text: &str, q: &str) -> String {
         snippet_html(text, Family::French, &parse_text(q))

@@ -30,6 +30,7 @@ fn doc(
         competences: vec![],
         accessibility: vec![],
         duration_minutes,
+        ..SearchDoc::default()
     }
 }
 
@@ -147,6 +148,7 @@ fn q(text: &str, filters: &[(&str, &str)]) -> Query {
             .map(|(f, v)| (f.to_string(), v.to_string()))
             .collect(),
         limit: 10,
+        sort: Sort::Relevance,
     }
 }
 
@@ -388,6 +390,7 @@ fn browse_mode_sorted_by_title_and_limited() {
     let f = fixture();
     let mut query = q("  ", &[]);
     query.limit = 3;
+    query.sort = Sort::Title;
     let r = f.searcher.search(&query).unwrap();
     assert_eq!(r.total, 7);
     let titles: Vec<&str> = r.hits.iter().map(|h| h.title.as_str()).collect();
@@ -523,4 +526,58 @@ fn matches_without_facet_counts() {
         .iter()
         .all(|(field, counts)| field == "level" || counts.is_empty()));
     assert!(!with.facets["themes"].is_empty());
+}
+
+fn lexicon_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    let lexicon = Lexicon {
+        groups: vec![
+            LexiconGroup {
+                terms: vec![
+                    "navigation privée".into(),
+                    "mode incognito".into(),
+                    "incognito".into(),
+                    "private window".into(),
+                ],
+                related: vec![],
+            },
+            LexiconGroup {
+                terms: vec![
+                    "navigateur".into(),
+                    "navigateur web".into(),
+                    "browser".into(),
+                ],
+                related: vec!["moteur de recherche".into()],
+            },
+        ],
+    };
+    write_index_with_lexicon(&corpus(), &path, &lexicon).unwrap();
+    let searcher = open_index(&path).unwrap();
+    Fixture {
+        _dir: dir,
+        searcher,
+    }
+}
+
+#[test]
+fn a_word_of_the_lexicon_finds_the_kit_written_with_another() {
+    let f = lexicon_fixture();
+    let r = f.searcher.search(&q("browsers", &[])).unwrap();
+    assert_eq!(
+        slugs(&r),
+        vec!["navigateur"],
+        "browsers finds the kit that says navigateur"
+    );
+    assert_eq!(
+        r.hits[0].synonyms,
+        vec![Synonym {
+            word: "browsers".into(),
+            synonym: "navigateur".into()
+        }]
+    );
+    // Typed as the kit writes it: no synonym to report, and it scores higher.
+    let direct = f.searcher.search(&q("navigateur", &[])).unwrap();
+    assert!(direct.hits[0].synonyms.is_empty());
+    assert!(direct.hits[0].score > r.hits[0].score);
 }

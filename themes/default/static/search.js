@@ -128,14 +128,14 @@
 
   // Runs a query; only the newest query of a given `channel` resolves (older ones are dropped).
   var latestOfChannel = {};
-  function search(channel, q, filters, limit, facets) {
+  function search(channel, q, filters, limit, facets, sort) {
     var id = nextId++;
     latestOfChannel[channel] = id;
     return boot().then(function (w) {
       if (engineState === "failed") throw new Error("search unavailable");
       return new Promise(function (resolve, reject) {
         waiting[id] = { resolve: resolve, reject: reject };
-        w.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, facets: facets !== false });
+        w.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, facets: facets !== false, sort: sort || "" });
       });
     }).then(function (r) {
       if (latestOfChannel[channel] !== id) throw { stale: true };
@@ -190,7 +190,9 @@
       zero: d.resultsZero, one: d.resultsOne, many: d.resultsMany,
       noResults: d.noResults, loading: d.loading, error: d.error,
       level: d.level, duration: d.duration, audiences: d.audiences,
-      seeAll: d.seeAll, more: d.moreResults, lang: document.documentElement.lang || "fr"
+      seeAll: d.seeAll, more: d.moreResults, lang: document.documentElement.lang || "fr",
+      didYouMean: d.didYouMean, viaSynonym: d.viaSynonym, typeParcours: d.typeParcours,
+      browseAll: d.browseAll
     };
   }
 
@@ -208,10 +210,16 @@
     row(s.audiences, (hit.audiences || []).map(function (a) { return audiences[a] || a; }).join(", "));
     var snippet = hit.snippet ? snippetNode(hit.snippet) : null;
     if (snippet && other) snippet.setAttribute("lang", other);
-    return el("article", { class: "card search-hit" }, [
-      el(h ? "h" + h : "p", { class: "card-title" }, [el("a", { href: hitUrl(hit.url), lang: other, text: hit.title })]),
+    // Words this kit matched only through the lexicon: say which, so the hit is not a mystery.
+    var via = (hit.synonyms || []).length && s.viaSynonym ? el("p", { class: "search-hit-synonyms" }, [
+      s.viaSynonym + " : " + hit.synonyms.map(function (p) { return p[0] + " → " + p[1]; }).join(", ")
+    ]) : null;
+    var kind = hit.kind === "parcours" && s.typeParcours ? el("span", { class: "search-hit-kind", text: s.typeParcours }) : null;
+    return el("article", { class: "card search-hit" + (hit.kind === "parcours" ? " search-hit-parcours" : "") }, [
+      el(h ? "h" + h : "p", { class: "card-title" }, [kind, kind ? " " : null, el("a", { href: hitUrl(hit.url), lang: other, text: hit.title })]),
       el("p", { class: "card-summary", lang: other, text: hit.summary }),
       snippet,
+      via,
       meta
     ]);
   }
@@ -304,6 +312,8 @@
     var filtersBox = document.getElementById("search-filters");
     var status = document.getElementById("search-status");
     var results = document.getElementById("search-results");
+    var sortSelect = document.getElementById("search-sort");
+    var suggestionBox = document.getElementById("search-suggestion");
     if (!input || !filtersBox || !status || !results) return;
     ensureStylesheet();
     var s = strings(app);
@@ -324,13 +334,14 @@
       fields.forEach(function (f) {
         params.getAll(f).forEach(function (v) { if (v) filters.push([f, v]); });
       });
-      return { q: params.get("q") || "", filters: filters };
+      return { q: params.get("q") || "", filters: filters, sort: params.get("tri") || "" };
     }
 
     function stateQuery() {
       var params = new URLSearchParams();
       if (state.q) params.set("q", state.q);
       state.filters.forEach(function (f) { params.append(f[0], f[1]); });
+      if (state.sort) params.set("tri", state.sort);
       return params.toString();
     }
 
@@ -417,8 +428,31 @@
       update();
     }
 
+    // "Did you mean": the query with its unknown words corrected, as a link that runs it.
+    function showSuggestion(suggestion) {
+      if (!suggestionBox) return;
+      suggestionBox.textContent = "";
+      suggestionBox.hidden = !suggestion;
+      if (!suggestion) return;
+      var params = new URLSearchParams(stateQuery());
+      params.set("q", suggestion);
+      var link = el("a", { href: location.pathname + "?" + params.toString(), text: suggestion });
+      link.addEventListener("click", function (e) {
+        e.preventDefault();
+        state.q = suggestion;
+        input.value = suggestion;
+        typing = false;
+        saveState(true);
+        update();
+      });
+      suggestionBox.appendChild(document.createTextNode(s.didYouMean + " "));
+      suggestionBox.appendChild(link);
+      suggestionBox.appendChild(document.createTextNode(" ?"));
+    }
+
     function showResults(r, focusFrom, typed, key) {
       results.textContent = "";
+      showSuggestion(r.suggestion);
       results.setAttribute("data-total", r.total);
       // The state these results answer (its URL query): a hook for tests.
       results.setAttribute("data-state", key);
@@ -439,7 +473,7 @@
         });
         results.appendChild(el("p", null, [button]));
       }
-      announce(plural(s, r.total), !typed);
+      announce(hasState() ? plural(s, r.total) : s.browseAll + " " + plural(s, r.total), !typed);
       if (focusFrom !== undefined) {
         // After "more results", focus the first new result.
         var links = results.querySelectorAll(".search-hit .card-title a");
@@ -451,17 +485,11 @@
     // pauses); `focusFrom`: index of the first new result to focus ("more results").
     function update(typed, focusFrom) {
       syncFilters(lastFacets);
-      if (!hasState()) {
-        // Nothing asked: no list, counts of the whole site.
-        results.textContent = "";
-        results.removeAttribute("data-total");
-        announce("", true);
-        if (manifest) syncFilters(manifest.counts || {});
-        return;
-      }
+      if (sortSelect) sortSelect.value = state.sort;
+      // Nothing asked: every kit, newest first (or in the chosen order), counts of the whole site.
       if (engineState !== "ready") announce(s.loading, true);
       var key = stateQuery();
-      search("page", state.q, state.filters, limit).then(function (r) {
+      search("page", state.q, state.filters, limit, true, state.sort).then(function (r) {
         lastFacets = r.facets;
         syncFilters(r.facets);
         showResults(r, focusFrom, typed, key);
@@ -500,17 +528,29 @@
       update();
     });
 
+    if (sortSelect) {
+      sortSelect.disabled = false;
+      sortSelect.value = state.sort;
+      sortSelect.addEventListener("change", function () {
+        state.sort = sortSelect.value;
+        limit = PAGE_SIZE;
+        typing = false;
+        saveState(true);
+        update();
+      });
+    }
+
     loadManifest().then(function (m) {
       manifest = m;
       lastFacets = m.counts || {};
       adoptFilters();
-      if (hasState()) update();
+      update();
     }, function () {
       results.appendChild(el("p", { class: "search-error", text: s.error }));
       announce(s.error, true);
     });
-    // A search page opened with a query or filters in its URL is a search started.
-    if (hasState()) boot();
+    // The search page lists every kit from the start: the engine is needed at once.
+    boot();
   }
 
   // ------------------------------------------------------------------ start

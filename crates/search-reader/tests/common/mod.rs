@@ -3,10 +3,10 @@
 //!
 //! Built sites are cached under `target/search-reader-cache/` (or `$MALLETTE_READER_CACHE`;
 //! rebuilt when the `mallette`
-//! binary is newer than the cached index). The binary is `$MALLETTE_BIN`, or
-//! `target/release/mallette` (`cargo build --release`); the generator is
+//! binary is newer than the cached index). The binary is `$MALLETTE_BIN`, else
+//! `target/release/mallette`, else `target/debug/mallette` (built if missing); the generator is
 //! `$MALLETTE_GEN_KITS` or `/work/shared/bench/gen_kits.py`; the real corpus is
-//! `$MALLETTE_REAL_CORPUS` or `/work/shared/corpora/real-fr`.
+//! `$MALLETTE_REAL_CORPUS` or the copy in `tests/corpora/real-fr`.
 
 #![allow(dead_code)]
 
@@ -52,15 +52,24 @@ fn env_path(var: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
 }
 
 fn mallette_bin() -> PathBuf {
-    let bin = env_path("MALLETTE_BIN", || {
-        workspace().join("target/release/mallette")
-    });
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release` (or set MALLETTE_BIN)",
-        bin.display()
-    );
-    bin
+    if let Some(bin) = std::env::var_os("MALLETTE_BIN") {
+        return PathBuf::from(bin);
+    }
+    // `cargo test --workspace` has built the debug binary (the root package's tests need it);
+    // a release binary, when there is one, builds the large sites faster.
+    for profile in ["release", "debug"] {
+        let bin = workspace().join("target").join(profile).join("mallette");
+        if bin.exists() {
+            return bin;
+        }
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--bin", "mallette"])
+        .current_dir(workspace())
+        .status()
+        .expect("running cargo build");
+    assert!(status.success(), "cargo build --bin mallette failed");
+    workspace().join("target/debug/mallette")
 }
 
 fn mtime(p: &Path) -> Option<std::time::SystemTime> {
@@ -98,7 +107,7 @@ pub fn built_index(root: &Path, out: &Path) -> PathBuf {
 /// The real French corpus's index.
 pub fn real_corpus_index() -> PathBuf {
     let root = env_path("MALLETTE_REAL_CORPUS", || {
-        PathBuf::from("/work/shared/corpora/real-fr")
+        workspace().join("tests/corpora/real-fr")
     });
     built_index(&root, &cache().join("site-real-fr"))
 }
