@@ -11,6 +11,7 @@ use mallette_content::Failure;
 
 mod build;
 mod check;
+mod completions;
 mod fetch;
 mod scaffold;
 mod search;
@@ -47,6 +48,10 @@ pub enum Command {
     Init(scaffold::InitArgs),
     /// Download the catalogs of [[federation]] into federation/ (the only command using the network)
     FetchCatalogs(fetch::FetchArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish)
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out DIR
+    Man(completions::ManArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -58,6 +63,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => scaffold::run_new(args),
         Command::Init(args) => scaffold::run_init(args),
         Command::FetchCatalogs(args) => fetch::run(args),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man(args) => completions::run_man(args),
     };
     match result {
         Ok(code) => code,
