@@ -606,3 +606,121 @@ fn publish_pages_replaces_the_pages_branch_with_one_commit_of_the_site() {
         refused.stderr
     );
 }
+
+// --- The forge side (issue: wiki loop) ------------------------------------------------------
+
+#[test]
+fn the_issue_forms_for_field_reports_and_problems_pass_the_github_issue_forms_schema() {
+    let (_keep, dir) = init(&[]);
+    let forms: Vec<PathBuf> = [".github", ".forgejo"]
+        .iter()
+        .flat_map(|d| {
+            ["retour-terrain.yml", "probleme.yml"]
+                .map(|f| dir.join(d).join("ISSUE_TEMPLATE").join(f))
+        })
+        .collect();
+    check_jsonschema("github-issue-forms", &forms);
+    let report = read(&dir.join(".github/ISSUE_TEMPLATE/retour-terrain.yml"));
+    for field in [
+        "Date de la séance",
+        "Lieu",
+        "Nombre de participants",
+        "retour-terrain",
+    ] {
+        assert!(
+            report.contains(field),
+            "the field-report form asks for {field}"
+        );
+    }
+    for file in [
+        ".github/pull_request_template.md",
+        ".forgejo/PULL_REQUEST_TEMPLATE.md",
+        ".gitlab/merge_request_templates/Default.md",
+        ".gitlab/issue_templates/Retour terrain.md",
+        ".gitlab/issue_templates/Problème.md",
+    ] {
+        let text = read(&dir.join(file));
+        assert!(
+            text.contains("fiche") || text.contains("kit"),
+            "{file}: {text}"
+        );
+    }
+    assert!(
+        read(&dir.join(".gitlab/merge_request_templates/Default.md")).contains("mallette check")
+    );
+}
+
+#[test]
+fn contributing_starts_with_the_web_route_then_git_then_what_a_red_check_means() {
+    let (_keep, dir) = init(&[]);
+    let text = read(&dir.join("CONTRIBUTING.md"));
+    let web = text
+        .find("## Depuis le site, sans rien installer")
+        .expect("web route");
+    let red = text.find("## Une vérification rouge ?").expect("red check");
+    let git = text.find("## Avec Git").expect("git route");
+    assert!(
+        web < red && red < git,
+        "web route, what red means, then Git"
+    );
+    assert!(text.contains("« Vérifier et ouvrir sur la forge »"));
+    assert!(text.contains("« J'ai animé cet atelier »"));
+}
+
+#[test]
+fn init_with_a_forge_url_fills_the_forge_table_and_the_built_site_links_to_it() {
+    let (_keep, dir) = init(&["--forge-url", "https://framagit.org/reseau/wiki/"]);
+    let config = read(&dir.join("mallette.toml"));
+    assert!(
+        config.contains("[forge]\nkind = \"gitlab\"\nurl = \"https://framagit.org/reseau/wiki\"\nbranch = \"main\"\n"),
+        "{config}"
+    );
+    let out = dir.join("public");
+    let built = run(mallette()
+        .arg("build")
+        .arg("--root")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(built.code(), 0, "{}", built.stderr);
+    let page = read(&out.join("kits/premiers-pas-avec-un-smartphone/index.html"));
+    assert!(
+        page.contains("https://framagit.org/reseau/wiki/-/issues/new?issue%5Btitle%5D="),
+        "the field-report link opens the wiki's GitLab"
+    );
+    // A host mallette does not know needs its kind.
+    let (_keep, dir) = init(&[
+        "--forge-url",
+        "https://git.example.org/reseau/wiki",
+        "--forge-kind",
+        "gitea",
+    ]);
+    assert!(read(&dir.join("mallette.toml")).contains("kind = \"forgejo\""));
+}
+
+#[test]
+fn init_refuses_a_forge_it_cannot_name_and_writes_nothing() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("wiki");
+    let r = run(mallette()
+        .arg("init")
+        .arg(&dir)
+        .args(["--forge-url", "https://git.example.org/reseau/wiki"]));
+    assert_eq!(r.code(), 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--forge-url `https://git.example.org/reseau/wiki`: which forge is it? Add --forge-kind (one of github, gitlab, forgejo)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.exists(), "nothing written");
+    let r = run(mallette()
+        .arg("init")
+        .arg(&dir)
+        .args(["--forge-url", "ftp://x/y"]));
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr.contains("expected the repository's web address"),
+        "{}",
+        r.stderr
+    );
+}

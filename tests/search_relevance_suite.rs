@@ -25,7 +25,7 @@ const THRESHOLDS: [(&str, f64, f64); 7] = [
     ("synonym", 0.60, 0.85),
     ("question", 0.75, 0.85),
     ("typo", 0.95, 1.00),
-    ("audience-duration", 0.80, 0.90),
+    ("audience-duration", 0.80, 0.85),
     ("english", 0.85, 0.95),
     ("filter", 1.00, 1.00),
     ("exact", 1.00, 1.00),

@@ -109,9 +109,13 @@ fn the_real_corpus_of_41_kits_builds_and_shows_labels_and_text() {
     assert!(
         search
             .lines()
-            .nth(1)
+            .find(|l| l.starts_with(" 1. "))
             .unwrap_or_default()
             .contains("mots-de-passe-keepass"),
+        "{search}"
+    );
+    assert!(
+        search.contains("Vouliez-vous dire « mot de passe » ?"),
         "{search}"
     );
     let search = run_search(&out, "code de cesar");

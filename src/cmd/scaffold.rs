@@ -46,10 +46,24 @@ pub struct InitArgs {
     /// has the pinned version (default: mallette's own repository)
     #[arg(long, value_name = "GIT_URL")]
     pub mallette_source: Option<String>,
+    /// Web address of the wiki's repository on its forge, e.g.
+    /// https://codeberg.org/reseau/wiki: fills [forge] (edit links, contribution form, field
+    /// reports)
+    #[arg(long, value_name = "URL")]
+    pub forge_url: Option<String>,
+    /// The forge's kind when its host is not a well-known one: github, gitlab or forgejo
+    #[arg(long, value_name = "KIND", requires = "forge_url")]
+    pub forge_kind: Option<String>,
 }
 
 pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
-    let files = scaffold::init(&args.dir, &args.name, args.mallette_source.as_deref())?;
+    let files = scaffold::init(
+        &args.dir,
+        &args.name,
+        args.mallette_source.as_deref(),
+        args.forge_url.as_deref(),
+        args.forge_kind.as_deref(),
+    )?;
     for file in &files {
         println!("{}", file.display());
     }

@@ -86,6 +86,123 @@ fn cell(text: &str) -> String {
         .replace('|', "/")
 }
 
+/// The words of a new kit file, in the instance's language (French, or English for an English
+/// instance): comments of the front-matter, body headings, example values and hints.
+struct Words {
+    /// Before a colon: a space in French.
+    colon: &'static str,
+    summary_hint: &'static str,
+    themes: &'static str,
+    audiences: &'static str,
+    level: &'static str,
+    duration_hint: &'static str,
+    formats: &'static str,
+    competences_hint: &'static str,
+    prerequisites_hint: &'static str,
+    materials: &'static str,
+    accessibility: &'static str,
+    license: &'static str,
+    draft_hint: &'static str,
+    objectives: &'static str,
+    audience_and_prerequisites: &'static str,
+    materials_heading: &'static str,
+    preparation: &'static str,
+    plan: &'static str,
+    plan_columns: &'static str,
+    total: &'static str,
+    adaptations: &'static str,
+    watch_out: &'static str,
+    further: &'static str,
+    // Example values of `mallette new`.
+    ex_summary: &'static str,
+    ex_author: &'static str,
+    ex_objectives: &'static str,
+    ex_audience: &'static str,
+    ex_materials: &'static str,
+    ex_steps: [&'static str; 4],
+    ex_adaptations: &'static str,
+    ex_watch_out: &'static str,
+    ex_further: &'static str,
+}
+
+const FRENCH: Words = Words {
+    colon: " :",
+    summary_hint: "Une ou deux phrases (300 caractères au plus), montrées dans les listes et la recherche.",
+    themes: "Thèmes",
+    audiences: "Publics",
+    level: "Niveau",
+    duration_hint: "Durée : minutes (90) ou \"1h30\", \"45min\" ; de 5 à 2880 minutes.",
+    formats: "Formats",
+    competences_hint: "Compétences travaillées : pix:1.1 à pix:5.2, digcomp:1.1 à digcomp:5.4",
+    prerequisites_hint: "Prérequis, même forme que les compétences (laisser vide s'il n'y en a pas).",
+    materials: "Matériel",
+    accessibility: "Accessibilité",
+    license: "Licence",
+    draft_hint: "draft: true  # un brouillon est visible avec `mallette serve`, pas publié par `mallette build`",
+    objectives: "Objectifs",
+    audience_and_prerequisites: "Public et prérequis",
+    materials_heading: "Matériel",
+    preparation: "Préparation",
+    plan: "Déroulé",
+    plan_columns: "| Étape | Durée | Description |",
+    total: "Total :",
+    adaptations: "Adaptations",
+    watch_out: "Points de vigilance",
+    further: "Pour aller plus loin",
+    ex_summary: "Ce que les participants sauront faire à la fin de l'atelier.",
+    ex_author: "Votre nom ou celui de votre structure",
+    ex_objectives: "- Ce que les participants comprennent.\n- Ce qu'ils savent faire en repartant.",
+    ex_audience: "À qui s'adresse l'atelier, ce qu'il faut savoir faire avant.",
+    ex_materials: "- Ce qu'il faut préparer, imprimer, installer.",
+    ex_steps: ["Accueil et tour de table", "Découverte", "Mise en pratique", "Bilan"],
+    ex_adaptations: "Selon le public, sans vidéoprojecteur, avec une connexion faible…",
+    ex_watch_out: "Les pièges à éviter.",
+    ex_further: "Des ressources pour les participants et pour l'animateur ou l'animatrice.",
+};
+
+const ENGLISH: Words = Words {
+    colon: ":",
+    summary_hint: "One or two sentences (300 characters at most), shown in lists and search results.",
+    themes: "Themes",
+    audiences: "Audiences",
+    level: "Level",
+    duration_hint: "Duration: minutes (90) or \"1h30\", \"45min\"; from 5 to 2880 minutes.",
+    formats: "Formats",
+    competences_hint: "Competences: pix:1.1 to pix:5.2, digcomp:1.1 to digcomp:5.4",
+    prerequisites_hint: "Prerequisites, written like the competences (leave empty if there are none).",
+    materials: "Materials",
+    accessibility: "Accessibility",
+    license: "Licence",
+    draft_hint: "draft: true  # a draft shows in `mallette serve`, `mallette build` does not publish it",
+    objectives: "Objectives",
+    audience_and_prerequisites: "Audience and prerequisites",
+    materials_heading: "Materials",
+    preparation: "Preparation",
+    plan: "Plan",
+    plan_columns: "| Step | Duration | Description |",
+    total: "Total:",
+    adaptations: "Adaptations",
+    watch_out: "Watch out",
+    further: "Going further",
+    ex_summary: "What participants will be able to do by the end of the workshop.",
+    ex_author: "Your name or your organisation's",
+    ex_objectives: "- What participants understand.\n- What they can do when they leave.",
+    ex_audience: "Who the workshop is for, what they need to know beforehand.",
+    ex_materials: "- What to prepare, print, install.",
+    ex_steps: ["Welcome and introductions", "Discovery", "Hands-on practice", "Wrap-up"],
+    ex_adaptations: "Depending on the audience, without a projector, with a weak connection…",
+    ex_watch_out: "Pitfalls to avoid.",
+    ex_further: "Resources for participants and for the facilitator.",
+};
+
+fn words(config: &Config) -> &'static Words {
+    if crate::Lang::from_code(&config.language) == crate::Lang::En {
+        &ENGLISH
+    } else {
+        &FRENCH
+    }
+}
+
 impl KitDraft {
     /// The kit `mallette new` starts from: every field holds a valid example of the instance's
     /// vocabularies, every section a hint.
@@ -106,9 +223,10 @@ impl KitDraft {
             title: title.into(),
             description: String::new(),
         };
+        let w = words(config);
         KitDraft {
             title: title.into(),
-            summary: "Ce que les participants sauront faire à la fin de l'atelier.".into(),
+            summary: w.ex_summary.into(),
             themes: vec![theme.into()],
             audiences: vec![first(vocabularies, "audiences", "adultes")],
             level: first(vocabularies, "levels", "debutant"),
@@ -120,26 +238,22 @@ impl KitDraft {
             materials: vec![first(vocabularies, "materials", "ordinateurs")],
             accessibility: Vec::new(),
             license,
-            authors: vec!["Votre nom ou celui de votre structure".into()],
+            authors: vec![w.ex_author.into()],
             language: String::new(),
             created: today.to_string(),
-            objectives:
-                "- Ce que les participants comprennent.\n- Ce qu'ils savent faire en repartant."
-                    .into(),
-            audience_and_prerequisites:
-                "À qui s'adresse l'atelier, ce qu'il faut savoir faire avant.".into(),
-            materials_text: "- Ce qu'il faut préparer, imprimer, installer.".into(),
+            objectives: w.ex_objectives.into(),
+            audience_and_prerequisites: w.ex_audience.into(),
+            materials_text: w.ex_materials.into(),
             preparation: String::new(),
             steps: vec![
-                step("Accueil et tour de table", "10"),
-                step("Découverte", "30"),
-                step("Mise en pratique", "40"),
-                step("Bilan", "10"),
+                step(w.ex_steps[0], "10"),
+                step(w.ex_steps[1], "30"),
+                step(w.ex_steps[2], "40"),
+                step(w.ex_steps[3], "10"),
             ],
-            adaptations: "Selon le public, sans vidéoprojecteur, avec une connexion faible…".into(),
-            watch_out: "Les pièges à éviter.".into(),
-            further: "Des ressources pour les participants et pour l'animateur ou l'animatrice."
-                .into(),
+            adaptations: w.ex_adaptations.into(),
+            watch_out: w.ex_watch_out.into(),
+            further: w.ex_further.into(),
         }
     }
 
@@ -169,6 +283,8 @@ impl KitDraft {
     /// then the body in the recommended sections.
     pub fn to_text(&self, config: &Config, vocabularies: &Vocabularies) -> String {
         let allowed = |key: &str| vocabularies.get(key).slugs().join(", ");
+        let w = words(config);
+        let colon = w.colon;
         let mut out = String::from("---\n");
         let mut field = |comment: Option<String>, line: String| {
             if let Some(comment) = comment {
@@ -179,23 +295,23 @@ impl KitDraft {
         };
         field(None, format!("title: {}", quoted(&self.title)));
         field(
-            Some("Une ou deux phrases (300 caractères au plus), montrées dans les listes et la recherche.".into()),
+            Some(w.summary_hint.into()),
             format!("summary: {}", quoted(&self.summary)),
         );
         field(
-            Some(format!("Thèmes : {}", allowed("themes"))),
+            Some(format!("{}{colon} {}", w.themes, allowed("themes"))),
             format!("themes: {}", list(&self.themes)),
         );
         field(
-            Some(format!("Publics : {}", allowed("audiences"))),
+            Some(format!("{}{colon} {}", w.audiences, allowed("audiences"))),
             format!("audiences: {}", list(&self.audiences)),
         );
         field(
-            Some(format!("Niveau : {}", allowed("levels"))),
+            Some(format!("{}{colon} {}", w.level, allowed("levels"))),
             format!("level: {}", self.level.trim()),
         );
         field(
-            Some("Durée : minutes (90) ou \"1h30\", \"45min\" ; de 5 à 2880 minutes.".into()),
+            Some(w.duration_hint.into()),
             format!("duration: {}", quoted(&self.duration)),
         );
         if let Some((min, max)) = &self.participants {
@@ -207,30 +323,27 @@ impl KitDraft {
             }
         }
         field(
-            Some(format!("Formats : {}", allowed("formats"))),
+            Some(format!("{}{colon} {}", w.formats, allowed("formats"))),
             format!("formats: {}", list(&self.formats)),
         );
         field(
-            Some("Compétences travaillées : pix:1.1 à pix:5.2, digcomp:1.1 à digcomp:5.4".into()),
+            Some(w.competences_hint.into()),
             format!("competences: {}", list(&self.competences)),
         );
         field(
-            Some(
-                "Prérequis, même forme que les compétences (laisser vide s'il n'y en a pas)."
-                    .into(),
-            ),
+            Some(w.prerequisites_hint.into()),
             format!("prerequisites: {}", list(&self.prerequisites)),
         );
         field(
-            Some(format!("Matériel : {}", allowed("materials"))),
+            Some(format!("{}{colon} {}", w.materials, allowed("materials"))),
             format!("materials: {}", list(&self.materials)),
         );
         field(
-            Some(format!("Accessibilité : {}", allowed("accessibility"))),
+            Some(format!("{}{colon} {}", w.accessibility, allowed("accessibility"))),
             format!("accessibility: {}", list(&self.accessibility)),
         );
         field(
-            Some(format!("Licence : {}", config.licenses.join(", "))),
+            Some(format!("{}{colon} {}", w.license, config.licenses.join(", "))),
             format!("license: {}", self.license.trim()),
         );
         field(None, format!("authors: {}", list_quoted(&self.authors)));
@@ -242,7 +355,7 @@ impl KitDraft {
             field(None, format!("updated: {}", self.created.trim()));
         }
         field(
-            Some("draft: true  # un brouillon est visible avec `mallette serve`, pas publié par `mallette build`".into()),
+            Some(w.draft_hint.into()),
             String::new(),
         );
         // The comment line above was the last: drop the empty line it left.
@@ -253,24 +366,24 @@ impl KitDraft {
         let section = |out: &mut String, heading: &str, text: &str| {
             out.push_str(&format!("\n## {heading}\n\n{}\n", text.trim()));
         };
-        section(&mut out, "Objectifs", &self.objectives);
+        section(&mut out, w.objectives, &self.objectives);
         section(
             &mut out,
-            "Public et prérequis",
+            w.audience_and_prerequisites,
             &self.audience_and_prerequisites,
         );
-        section(&mut out, "Matériel", &self.materials_text);
+        section(&mut out, w.materials_heading, &self.materials_text);
         if !self.preparation.trim().is_empty() {
-            section(&mut out, "Préparation", &self.preparation);
+            section(&mut out, w.preparation, &self.preparation);
         }
-        out.push_str("\n## Déroulé\n\n");
+        out.push_str(&format!("\n## {}\n\n", w.plan));
         let steps: Vec<&Step> = self
             .steps
             .iter()
             .filter(|s| !s.title.trim().is_empty() || !s.duration.trim().is_empty())
             .collect();
         if !steps.is_empty() {
-            out.push_str("| Étape | Durée | Description |\n|---|---|---|\n");
+            out.push_str(&format!("{}\n|---|---|---|\n", w.plan_columns));
             for step in &steps {
                 out.push_str(&format!(
                     "| {} | {} | {} |\n",
@@ -284,13 +397,14 @@ impl KitDraft {
                 .filter_map(|s| crate::validate::parse_duration(&s.duration))
                 .sum();
             out.push_str(&format!(
-                "\nTotal : {}.\n",
+                "\n{} {}.\n",
+                w.total,
                 crate::i18n::duration_text(total)
             ));
         }
-        section(&mut out, "Adaptations", &self.adaptations);
-        section(&mut out, "Points de vigilance", &self.watch_out);
-        section(&mut out, "Pour aller plus loin", &self.further);
+        section(&mut out, w.adaptations, &self.adaptations);
+        section(&mut out, w.watch_out, &self.watch_out);
+        section(&mut out, w.further, &self.further);
         out
     }
 }

@@ -36,6 +36,46 @@ pub enum ForgeKind {
 /// The names `kind` takes, for messages.
 pub const FORGE_KINDS: [&str; 3] = ["github", "gitlab", "forgejo"];
 
+impl ForgeKind {
+    /// `github`, `gitlab` or `forgejo` (also `gitea`).
+    pub fn parse(name: &str) -> Option<ForgeKind> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "github" => Some(ForgeKind::Github),
+            "gitlab" => Some(ForgeKind::Gitlab),
+            "forgejo" | "gitea" => Some(ForgeKind::Forgejo),
+            _ => None,
+        }
+    }
+
+    /// The kind of the well-known hosts (github.com; gitlab.com, framagit.org and hosts named
+    /// `gitlab.*`; codeberg.org and hosts named `forgejo.*`, `gitea.*`), from a repository URL.
+    pub fn guess(url: &str) -> Option<ForgeKind> {
+        let host = url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest)
+            .split(['/', ':'])
+            .next()?
+            .to_ascii_lowercase();
+        let first = host.split('.').next().unwrap_or_default();
+        match host.as_str() {
+            "github.com" => Some(ForgeKind::Github),
+            "gitlab.com" | "framagit.org" => Some(ForgeKind::Gitlab),
+            "codeberg.org" => Some(ForgeKind::Forgejo),
+            _ if first == "gitlab" => Some(ForgeKind::Gitlab),
+            _ if first == "forgejo" || first == "gitea" => Some(ForgeKind::Forgejo),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ForgeKind::Github => "github",
+            ForgeKind::Gitlab => "gitlab",
+            ForgeKind::Forgejo => "forgejo",
+        }
+    }
+}
+
 /// A page of the forge to open with a query string built in the browser (the base and the names
 /// of its parameters): pages give these to their script as data attributes.
 #[derive(Debug, Clone, Serialize, PartialEq)]

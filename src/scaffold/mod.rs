@@ -185,10 +185,94 @@ pub const RELEASES_URL: &str = "https://github.com/mallette-wiki/mallette/releas
 const CONTRIBUTING: &str = include_str!("init/CONTRIBUTING.md");
 const GITIGNORE: &str = include_str!("init/gitignore");
 
+/// The forge side of a new wiki: issue forms (GitHub and Forgejo read the same format) and
+/// GitLab issue templates for field reports and problems, and a pull/merge request template.
+/// Every forge's files are written: a network may move its wiki from one forge to another.
+const FORGE_FILES: [(&str, &str); 9] = [
+    (
+        ".github/ISSUE_TEMPLATE/retour-terrain.yml",
+        include_str!("init/forge/retour-terrain.yml"),
+    ),
+    (
+        ".github/ISSUE_TEMPLATE/probleme.yml",
+        include_str!("init/forge/probleme.yml"),
+    ),
+    (
+        ".github/pull_request_template.md",
+        include_str!("init/forge/pull_request.md"),
+    ),
+    (
+        ".forgejo/ISSUE_TEMPLATE/retour-terrain.yml",
+        include_str!("init/forge/retour-terrain.yml"),
+    ),
+    (
+        ".forgejo/ISSUE_TEMPLATE/probleme.yml",
+        include_str!("init/forge/probleme.yml"),
+    ),
+    (
+        ".forgejo/PULL_REQUEST_TEMPLATE.md",
+        include_str!("init/forge/pull_request.md"),
+    ),
+    (
+        ".gitlab/issue_templates/Retour terrain.md",
+        include_str!("init/forge/gitlab-retour-terrain.md"),
+    ),
+    (
+        ".gitlab/issue_templates/Problème.md",
+        include_str!("init/forge/gitlab-probleme.md"),
+    ),
+    (
+        ".gitlab/merge_request_templates/Default.md",
+        include_str!("init/forge/pull_request.md"),
+    ),
+];
+
+/// The `[forge]` table of a new wiki's mallette.toml: from `--forge-url` (and `--forge-kind`,
+/// needed when the host is not a well-known one), or a commented example.
+fn forge_table(forge_url: Option<&str>, forge_kind: Option<&str>) -> Result<String> {
+    use mallette_content::forge::{ForgeKind, FORGE_KINDS};
+    let Some(url) = forge_url else {
+        return Ok("\n# The forge that hosts this wiki's repository: edit links, the contribution form and\n# field reports open its pages (kind: github, gitlab or forgejo).\n# [forge]\n# kind = \"forgejo\"\n# url = \"https://codeberg.org/reseau/wiki\"\n# branch = \"main\"\n".to_string());
+    };
+    let url = url.trim().trim_end_matches('/');
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\\')
+    {
+        bail!("--forge-url `{url}`: expected the repository's web address, e.g. https://codeberg.org/reseau/wiki");
+    }
+    let kind = match forge_kind {
+        Some(name) => ForgeKind::parse(name).with_context(|| {
+            format!(
+                "--forge-kind `{name}`: expected one of {}",
+                FORGE_KINDS.join(", ")
+            )
+        })?,
+        None => ForgeKind::guess(url).with_context(|| {
+            format!(
+                "--forge-url `{url}`: which forge is it? Add --forge-kind (one of {})",
+                FORGE_KINDS.join(", ")
+            )
+        })?,
+    };
+    Ok(format!(
+        "\n# The forge that hosts this wiki's repository: edit links, the contribution form and\n# field reports open its pages.\n[forge]\nkind = \"{}\"\nurl = \"{url}\"\nbranch = \"main\"\n",
+        kind.name()
+    ))
+}
+
 /// Create a new instance in `dir` (which must not exist or be empty). Returns the files written.
 /// `mallette_source` is the Git address its CI builds mallette from when neither a release
 /// binary nor crates.io has it (default [`PROJECT_GIT_URL`]).
-pub fn init(dir: &Path, name: &str, mallette_source: Option<&str>) -> Result<Vec<PathBuf>> {
+/// `forge_url` (and `forge_kind`) fill `[forge]` in its mallette.toml.
+pub fn init(
+    dir: &Path,
+    name: &str,
+    mallette_source: Option<&str>,
+    forge_url: Option<&str>,
+    forge_kind: Option<&str>,
+) -> Result<Vec<PathBuf>> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty: choose a new folder", dir.display());
     }
@@ -200,9 +284,11 @@ pub fn init(dir: &Path, name: &str, mallette_source: Option<&str>) -> Result<Vec
         bail!("--name is empty: give the wiki a name, e.g. --name \"Réseau des médiathèques\"");
     }
     let title = toml::Value::String(name.to_string()).to_string();
-    let config = format!(
+    let forge = forge_table(forge_url, forge_kind)?;
+    let mut config = format!(
         "# Settings of this wiki; every key is documented in mallette's README.\ntitle = {title}\ndescription = \"Les fiches ateliers de notre réseau de médiation numérique.\"\nbase_url = \"/\"\nlanguage = \"fr\"\n# edit_url = \"https://forge.example/reseau/wiki/-/edit/main/{{path}}\"\n"
     );
+    config.push_str(&forge);
     let ci_files = ci::files(mallette_source)?;
     let mut files: Vec<(&str, String)> = vec![
         ("mallette.toml", config),
@@ -211,6 +297,7 @@ pub fn init(dir: &Path, name: &str, mallette_source: Option<&str>) -> Result<Vec
         ("content/pages/a-propos.md", format!("---\ntitle: À propos\n---\n\n{name} rassemble les fiches ateliers de notre réseau. Pour proposer un kit, lisez le guide de contribution (CONTRIBUTING.md) du dépôt.\n")),
     ];
     files.extend(ci_files);
+    files.extend(FORGE_FILES.iter().map(|(p, t)| (*p, t.to_string())));
     let mut written = Vec::new();
     for (path, text) in files {
         let full = dir.join(path);

@@ -281,6 +281,14 @@
 
   restore();
   updateTotal();
-  // Start loading the module early: the first check is then immediate.
-  load().catch(function () {});
+  // Load the module once the visitor starts on the form (or a little after the page has loaded):
+  // the first check is then immediate, and the page's own content is not kept waiting for it.
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    load().catch(function () {});
+  }
+  form.addEventListener("focusin", start);
+  window.addEventListener("load", function () { setTimeout(start, 2000); });
 })();

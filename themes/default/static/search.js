@@ -191,7 +191,7 @@
       noResults: d.noResults, loading: d.loading, error: d.error,
       level: d.level, duration: d.duration, audiences: d.audiences,
       seeAll: d.seeAll, more: d.moreResults, lang: document.documentElement.lang || "fr",
-      didYouMean: d.didYouMean, viaSynonym: d.viaSynonym, typeParcours: d.typeParcours,
+      didYouMean: d.didYouMean, viaSynonym: d.viaSynonym, typeParcours: d.typePath,
       browseAll: d.browseAll
     };
   }
