@@ -12,7 +12,8 @@
 //!
 //! [`pipeline`] wires them for `build` and `serve` alike; [`serve`] is the development server and
 //! applies edits in place with the same functions; [`scaffold`] writes new kits and instances;
-//! [`cmd`] holds the thin command-line entry points.
+//! [`cmd`] holds the thin command-line entry points; [`term`] what they print on a terminal
+//! beyond words (`-q`/`-v`, colours, the progress line).
 
 pub mod cmd;
 mod index;
@@ -21,3 +22,4 @@ mod publish;
 mod render;
 mod scaffold;
 mod serve;
+mod term;

@@ -157,7 +157,7 @@ fn all_errors_of_all_files_are_reported_at_once() {
         &err,
         "content/kits/b.md:8:10: la licence `CC-BY-SA` n'est pas autorisée",
     );
-    assert_has(&err, "4 erreur(s) dans 2 fichier(s)");
+    assert_has(&err, "4 erreurs dans 2 fichiers : rien n'a été écrit.");
 }
 
 #[test]

@@ -92,7 +92,7 @@ fn fetch_catalogs_stores_each_catalog_in_the_repository_and_refuses_a_malformed_
         .arg(instance.path()));
     assert_eq!(fetched.code(), 0, "{}", fetched.stderr);
     assert!(
-        fetched.stdout.contains("Autre réseau: 1 kits"),
+        fetched.stdout.contains("Autre réseau : 1 kit →"),
         "{}",
         fetched.stdout
     );

@@ -384,7 +384,7 @@ fn path_traversal_in_links_and_images_is_an_error_at_each_line_and_reads_nothing
     assert_eq!(errors, expected, "\n{}", run.stderr);
     assert!(run
         .stderr
-        .contains("9 erreur(s) dans 1 fichier(s) : rien n'a été écrit."));
+        .contains("9 erreurs dans 1 fichier : rien n'a été écrit."));
     assert!(!out.exists(), "a failed build writes nothing");
     assert!(!run.stderr.contains("SECRET-HORS-CONTENU"));
 }
@@ -633,7 +633,7 @@ fn ten_thousand_nested_lists_quotes_or_elements_are_an_error_at_their_line() {
     ];
     expected.sort();
     assert_eq!(errors, expected, "\n{}", run.stderr());
-    assert!(run.stderr().contains("5 erreur(s) dans 5 fichier(s)"));
+    assert!(run.stderr().contains("5 erreurs dans 5 fichiers"));
 }
 
 #[test]
@@ -667,7 +667,7 @@ fn fifty_thousand_small_kits_build_in_bounded_time_and_memory() {
     assert_bounded(&run, "50,000 kits", 900, 3072);
     assert!(
         run.stderr()
-            .contains("Site construit : 50000 kits, 0 pages"),
+            .contains("Site construit : 50000 kits, 0 page,"),
         "{}",
         run.stderr()
     );

@@ -346,7 +346,7 @@ fn a_huge_catalog_is_capped_with_one_warning() {
     );
     assert!(
         run.stderr
-            .contains("500 kit(s) without an absolute web address"),
+            .contains("500 kits sans adresse web absolue ou sans titre ignorés"),
         "{}",
         run.stderr
     );

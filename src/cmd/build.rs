@@ -3,10 +3,12 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use mallette_content::diagnostics::render_all;
+use std::sync::Arc;
+
 use mallette_content::Failure;
 
-use crate::pipeline::{self, BuildOptions};
+use crate::pipeline::{self, BuildOptions, Progress};
+use crate::term::{self, ProgressLine};
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
@@ -33,6 +35,12 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
     let out = args.out.unwrap_or_else(|| root.join("public"));
+    let progress = Arc::new(Progress::default());
+    // The progress line speaks the instance's language; before the settings are read, French.
+    let lang = mallette_content::config::Config::load(&root)
+        .map(|c| mallette_content::Lang::from_code(&c.language))
+        .unwrap_or(mallette_content::Lang::Fr);
+    let line = ProgressLine::start(&progress, lang);
     let report = pipeline::build(&BuildOptions {
         root,
         out,
@@ -40,19 +48,24 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, Failure> {
         drafts: args.drafts,
         offline: args.offline,
         force: args.force,
-    })?;
-    eprint!(
-        "{}",
-        render_all(&report.warnings, &report.sources, report.lang)
-    );
+        progress: Some(progress),
+    });
+    drop(line);
+    let report = report?;
+    if term::quiet() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    term::print_diagnostics(&report.warnings, &report.sources, report.lang);
+    term::print_timings(&report);
+    let lang = report.lang;
     eprintln!(
         "{}",
-        report.lang.format(
+        lang.format(
             "build.done",
             &[
-                ("kits", &report.kits),
-                ("pages", &report.pages),
-                ("files", &report.files_written),
+                ("kits", &lang.count("kits", report.kits)),
+                ("pages", &lang.count("pages", report.pages)),
+                ("files", &lang.count("files", report.files_written)),
                 ("millis", &report.millis),
                 ("out", &report.out.display()),
             ]

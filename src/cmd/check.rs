@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use mallette_content::diagnostics::{render_all, Diagnostic, Severity};
+use mallette_content::diagnostics::{Diagnostic, Severity};
 use mallette_content::{analyse, AnalyseOptions, Failure, Lang};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -59,18 +59,29 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match args.format {
         Format::Human => {
-            eprint!("{}", render_all(&diagnostics, &sources, lang));
-            let warnings = diagnostics.len() - errors;
+            crate::term::print_diagnostics(&diagnostics, &sources, lang);
+            let warnings = lang.count("warnings", diagnostics.len() - errors);
             match checked {
+                // -q: nothing on success.
+                Some(_) if crate::term::quiet() => {}
                 Some(files) => eprintln!(
                     "{}",
-                    lang.format("check.clean", &[("files", &files), ("warnings", &warnings)])
+                    lang.format(
+                        "check.clean",
+                        &[
+                            ("files", &lang.count("files-checked", files)),
+                            ("warnings", &warnings)
+                        ]
+                    )
                 ),
                 None => eprintln!(
                     "\n{}",
                     lang.format(
                         "check.errors",
-                        &[("errors", &errors), ("warnings", &warnings)]
+                        &[
+                            ("errors", &lang.count("errors", errors)),
+                            ("warnings", &warnings)
+                        ]
                     )
                 ),
             }

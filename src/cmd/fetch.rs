@@ -21,8 +21,19 @@ pub struct FetchArgs {
 pub fn run(args: FetchArgs) -> Result<ExitCode, Failure> {
     let root = super::root_or_default(args.root);
     let config = Config::load(&root)?;
+    let lang = mallette_content::Lang::from_code(&config.language);
     for (name, path, count) in fetch(&root, &config)? {
-        println!("{name}: {count} kits → {}", path.display());
+        println!(
+            "{}",
+            lang.format(
+                "fetch.stored",
+                &[
+                    ("name", &name),
+                    ("kits", &lang.count("kits", count)),
+                    ("path", &path.display())
+                ]
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

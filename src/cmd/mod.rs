@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mallette_content::diagnostics::render_all;
 use mallette_content::Failure;
+
+use crate::term::{self, Verbosity};
 
 mod build;
 mod check;
@@ -28,6 +29,12 @@ pub const EXIT_USAGE: u8 = 2;
     about = "Static wiki of digital-mediation workshop kits / Wiki statique de fiches ateliers"
 )]
 pub struct Cli {
+    /// Print only errors (nothing on success); what a command writes on stdout stays
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print the time and counts of every build stage
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -55,6 +62,13 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    term::set_verbosity(if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    });
     let result = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
@@ -80,7 +94,7 @@ pub fn report_failure(failure: Failure) -> ExitCode {
             sources,
             lang,
         } => {
-            eprint!("{}", render_all(&diagnostics, &sources, lang));
+            term::print_diagnostics(&diagnostics, &sources, lang);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let files: std::collections::BTreeSet<_> = diagnostics
                 .iter()
@@ -91,13 +105,16 @@ pub fn report_failure(failure: Failure) -> ExitCode {
                 "\n{}",
                 lang.format(
                     "failure.content",
-                    &[("errors", &errors), ("files", &files.len())]
+                    &[
+                        ("errors", &lang.count("errors", errors)),
+                        ("files", &lang.count("files", files.len()))
+                    ]
                 )
             );
             ExitCode::from(EXIT_CONTENT)
         }
         Failure::Fatal(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("{}", term::fatal_line(&format!("{error:#}")));
             ExitCode::from(EXIT_USAGE)
         }
     }

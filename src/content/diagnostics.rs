@@ -255,6 +255,20 @@ impl Problem {
                     &[("file", file), ("site_path", site_path), ("owner", &owner)],
                 )
             }
+            Problem::TooManyRemoteKits { kept, skipped } => lang.format(
+                &key,
+                &[
+                    ("kept", &lang.count("kits-kept", *kept)),
+                    ("skipped", &lang.count("kits-skipped", *skipped)),
+                ],
+            ),
+            Problem::StaleKit { updated, days } => lang.format(
+                &key,
+                &[
+                    ("updated", updated),
+                    ("days", &lang.count("days", (*days).max(0) as usize)),
+                ],
+            ),
             _ => {
                 let args = self.args();
                 let args: Vec<(&str, &dyn std::fmt::Display)> = args
@@ -326,16 +340,10 @@ impl Problem {
             | Problem::UnknownKit { slug, .. }
             | Problem::RepeatedStep { slug } => vec![("slug", s(slug))],
             Problem::BadCatalog { name, detail } => vec![("name", s(name)), ("detail", s(detail))],
-            Problem::TooManyRemoteKits { kept, skipped } => {
-                vec![("kept", kept.to_string()), ("skipped", skipped.to_string())]
-            }
             Problem::NestingTooDeep { max } => vec![("max", max.to_string())],
             Problem::InsecureLink { url } | Problem::ExternalImage { url } => vec![("url", s(url))],
             Problem::MissingAnchor { target, anchor, .. } => {
                 vec![("target", s(target)), ("anchor", s(anchor))]
-            }
-            Problem::StaleKit { updated, days } => {
-                vec![("updated", s(updated)), ("days", days.to_string())]
             }
             Problem::NotUtf8
             | Problem::EmptyFile
@@ -346,7 +354,10 @@ impl Problem {
             | Problem::YamlTooDeep
             | Problem::FrontMatterNotMapping
             | Problem::ImageWithoutAlt
-            | Problem::KitsFolderIndex => Vec::new(),
+            | Problem::KitsFolderIndex
+            // Counted in `message`, by the language's plural rule.
+            | Problem::TooManyRemoteKits { .. }
+            | Problem::StaleKit { .. } => Vec::new(),
         }
     }
 
@@ -529,13 +540,20 @@ impl Diagnostic {
 
     /// The human form: `error: file:line:col: message` then the source line and the help.
     pub fn render_human(&self, lang: Lang, source: Option<&str>) -> String {
+        self.render_styled(lang, source, &|_, text| text.to_string())
+    }
+
+    /// [`render_human`](Self::render_human), each [`Part`] passed through `paint` (a terminal
+    /// colours them; the characters between the parts are the same).
+    pub fn render_styled(&self, lang: Lang, source: Option<&str>, paint: Paint) -> String {
         let label = lang.text(match self.severity {
             Severity::Error => "severity.error",
             Severity::Warning => "severity.warning",
         });
         let mut out = format!(
-            "{label}: {}: {}\n",
-            self.location(),
+            "{}: {}: {}\n",
+            paint(Part::Label(self.severity), label),
+            paint(Part::Location, &self.location()),
             self.problem.message(lang)
         );
         if let Some(full_line) = source.and_then(|s| s.lines().nth(self.line.wrapping_sub(1))) {
@@ -558,16 +576,37 @@ impl Diagnostic {
             if full_line.chars().nth(skip + WIDTH).is_some() {
                 line_text.push('…');
             }
-            let _ = writeln!(out, " {pad} |");
-            let _ = writeln!(out, " {number} | {line_text}");
-            let _ = writeln!(out, " {pad} | {caret_pad}^");
+            let gutter = |left: &str| paint(Part::Gutter, &format!(" {left} |"));
+            let _ = writeln!(out, "{}", gutter(&pad));
+            let _ = writeln!(out, "{} {line_text}", gutter(&number));
+            let caret = paint(Part::Caret(self.severity), "^");
+            let _ = writeln!(out, "{} {caret_pad}{caret}", gutter(&pad));
         }
         if let Some(help) = self.problem.help(lang) {
-            let _ = writeln!(out, "  = {}: {help}", lang.text("diagnostic.help"));
+            let label = paint(Part::Help, &format!("= {}", lang.text("diagnostic.help")));
+            let _ = writeln!(out, "  {label}: {help}");
         }
         out
     }
 }
+
+/// The parts of a diagnostic's human form that a terminal may style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `erreur` / `avertissement`.
+    Label(Severity),
+    /// `file:line:col`.
+    Location,
+    /// The line number and the bar before the source line.
+    Gutter,
+    /// The `^` under the column.
+    Caret(Severity),
+    /// `= aide`.
+    Help,
+}
+
+/// How a part is written: the plain text, or with a terminal's escape codes around it.
+pub type Paint<'a> = &'a dyn Fn(Part, &str) -> String;
 
 /// Diagnostics for people, each with its source line (`sources`: file → text).
 pub fn render_all(
@@ -575,13 +614,23 @@ pub fn render_all(
     sources: &std::collections::HashMap<String, String>,
     lang: Lang,
 ) -> String {
+    render_all_styled(diagnostics, sources, lang, &|_, text| text.to_string())
+}
+
+/// [`render_all`], each [`Part`] passed through `paint`.
+pub fn render_all_styled(
+    diagnostics: &[Diagnostic],
+    sources: &std::collections::HashMap<String, String>,
+    lang: Lang,
+    paint: Paint,
+) -> String {
     diagnostics
         .iter()
         .map(|diagnostic| {
             let source = sources
                 .get(&diagnostic.file.to_string_lossy().to_string())
                 .map(String::as_str);
-            diagnostic.render_human(lang, source)
+            diagnostic.render_styled(lang, source, paint)
         })
         .collect()
 }

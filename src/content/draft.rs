@@ -162,18 +162,21 @@ const FRENCH: Words = Words {
 
 const ENGLISH: Words = Words {
     colon: ":",
-    summary_hint: "One or two sentences (300 characters at most), shown in lists and search results.",
+    summary_hint:
+        "One or two sentences (300 characters at most), shown in lists and search results.",
     themes: "Themes",
     audiences: "Audiences",
     level: "Level",
     duration_hint: "Duration: minutes (90) or \"1h30\", \"45min\"; from 5 to 2880 minutes.",
     formats: "Formats",
     competences_hint: "Competences: pix:1.1 to pix:5.2, digcomp:1.1 to digcomp:5.4",
-    prerequisites_hint: "Prerequisites, written like the competences (leave empty if there are none).",
+    prerequisites_hint:
+        "Prerequisites, written like the competences (leave empty if there are none).",
     materials: "Materials",
     accessibility: "Accessibility",
     license: "Licence",
-    draft_hint: "draft: true  # a draft shows in `mallette serve`, `mallette build` does not publish it",
+    draft_hint:
+        "draft: true  # a draft shows in `mallette serve`, `mallette build` does not publish it",
     objectives: "Objectives",
     audience_and_prerequisites: "Audience and prerequisites",
     materials_heading: "Materials",
@@ -189,7 +192,12 @@ const ENGLISH: Words = Words {
     ex_objectives: "- What participants understand.\n- What they can do when they leave.",
     ex_audience: "Who the workshop is for, what they need to know beforehand.",
     ex_materials: "- What to prepare, print, install.",
-    ex_steps: ["Welcome and introductions", "Discovery", "Hands-on practice", "Wrap-up"],
+    ex_steps: [
+        "Welcome and introductions",
+        "Discovery",
+        "Hands-on practice",
+        "Wrap-up",
+    ],
     ex_adaptations: "Depending on the audience, without a projector, with a weak connection…",
     ex_watch_out: "Pitfalls to avoid.",
     ex_further: "Resources for participants and for the facilitator.",
@@ -339,11 +347,19 @@ impl KitDraft {
             format!("materials: {}", list(&self.materials)),
         );
         field(
-            Some(format!("{}{colon} {}", w.accessibility, allowed("accessibility"))),
+            Some(format!(
+                "{}{colon} {}",
+                w.accessibility,
+                allowed("accessibility")
+            )),
             format!("accessibility: {}", list(&self.accessibility)),
         );
         field(
-            Some(format!("{}{colon} {}", w.license, config.licenses.join(", "))),
+            Some(format!(
+                "{}{colon} {}",
+                w.license,
+                config.licenses.join(", ")
+            )),
             format!("license: {}", self.license.trim()),
         );
         field(None, format!("authors: {}", list_quoted(&self.authors)));
@@ -354,10 +370,7 @@ impl KitDraft {
             field(None, format!("created: {}", self.created.trim()));
             field(None, format!("updated: {}", self.created.trim()));
         }
-        field(
-            Some(w.draft_hint.into()),
-            String::new(),
-        );
+        field(Some(w.draft_hint.into()), String::new());
         // The comment line above was the last: drop the empty line it left.
         if out.ends_with("\n\n") {
             out.pop();

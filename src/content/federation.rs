@@ -165,9 +165,11 @@ pub fn load(root: &Path, config: &Config) -> (Federated, Vec<Diagnostic>) {
         }
         // One line for all the unusable kits of a catalog, not one per kit.
         if let Some(first) = unusable.first() {
-            diagnostics.push(problem(format!(
-                "{} kit(s) without an absolute web address or a title skipped (first: `{first}`)",
-                unusable.len()
+            let lang = crate::i18n::Lang::from_code(&config.language);
+            diagnostics.push(problem(lang.plural(
+                "detail.remote-kits-unusable",
+                unusable.len(),
+                &[("first", first)],
             )));
         }
     }

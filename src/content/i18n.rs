@@ -50,6 +50,29 @@ impl Lang {
     pub fn format(self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         fill(self.text(key), args)
     }
+
+    /// The message `key.one` or `key.other`, as the language's plural rule asks for `n`, with
+    /// `{n}` and the other placeholders filled.
+    pub fn plural(self, key: &str, n: usize, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let form = if self.singular(n) { "one" } else { "other" };
+        let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("n", &n)];
+        all.extend_from_slice(args);
+        fill(self.text(&format!("{key}.{form}")), &all)
+    }
+
+    /// `n` and its noun, `count.<noun>` of the catalog: `1 kit`, `0 page` (French), `0 pages`
+    /// (English), `2 erreurs`.
+    pub fn count(self, noun: &str, n: usize) -> String {
+        self.plural(&format!("count.{noun}"), n, &[])
+    }
+
+    /// Whether `n` takes the singular: in French 0 and 1 do, in English only 1.
+    fn singular(self, n: usize) -> bool {
+        match self {
+            Lang::Fr => n < 2,
+            Lang::En => n == 1,
+        }
+    }
 }
 
 /// A duration as pages and search results show it, the same in French and English: `45 min`,
@@ -171,6 +194,46 @@ mod tests {
         }
         for key in en.keys() {
             assert!(fr.contains_key(key), "fr.yaml lacks `{key}`");
+        }
+    }
+
+    #[test]
+    fn counts_follow_each_language_s_plural_rule() {
+        let fr: Vec<String> = [0, 1, 2, 10].map(|n| Lang::Fr.count("kits", n)).into();
+        assert_eq!(fr, ["0 kit", "1 kit", "2 kits", "10 kits"]);
+        let en: Vec<String> = [0, 1, 2].map(|n| Lang::En.count("pages", n)).into();
+        assert_eq!(en, ["0 pages", "1 page", "2 pages"]);
+        assert_eq!(Lang::Fr.count("errors", 1), "1 erreur");
+        assert_eq!(Lang::Fr.count("errors", 3), "3 erreurs");
+        assert_eq!(Lang::Fr.count("files", 0), "0 fichier");
+        assert_eq!(
+            Lang::Fr.plural(
+                "serve.pages-updated",
+                2,
+                &[("pages", &"a, b"), ("millis", &5)]
+            ),
+            "Pages mises à jour : a, b (5 ms)"
+        );
+    }
+
+    #[test]
+    fn every_plural_message_has_both_forms_and_no_parenthesised_plural() {
+        for lang in [Lang::Fr, Lang::En] {
+            let catalog = catalog(lang);
+            for key in catalog.keys() {
+                if let Some(base) = key.strip_suffix(".one") {
+                    assert!(catalog.contains_key(&format!("{base}.other")), "{key}");
+                }
+                if let Some(base) = key.strip_suffix(".other") {
+                    assert!(catalog.contains_key(&format!("{base}.one")), "{key}");
+                }
+            }
+            for (key, text) in catalog {
+                assert!(
+                    !text.contains("(s)"),
+                    "`{key}` writes a plural as (s): {text}"
+                );
+            }
         }
     }
 

@@ -24,7 +24,8 @@ use anyhow::{Context as _, Result};
 use mallette_content::Lang;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
-use crate::pipeline::BuildOptions;
+use crate::pipeline::{BuildOptions, Progress};
+use crate::term::{self, ProgressLine};
 
 mod http;
 mod live;
@@ -119,6 +120,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
         drafts: true,
         offline: false,
         force: false,
+        progress: Some(Arc::new(Progress::default())),
     };
     let hub = Arc::new(Mutex::new(Hub::default()));
 
@@ -128,7 +130,11 @@ pub fn run(options: ServeOptions) -> Result<()> {
     let watched = watch::Watched::start(&root, tx)?;
 
     let mut live: Option<LiveSite> = None;
-    let (_, lang) = watch::rebuild(&build_options, &mut live, &[], &hub, true);
+    let line = build_options
+        .progress
+        .as_ref()
+        .and_then(|progress| ProgressLine::start(progress, lang));
+    let (_, lang) = watch::rebuild(&build_options, &mut live, &[], &hub, true, line);
     if !out.exists() {
         // No good build yet: serve a page that shows the errors and waits for a fix.
         std::fs::create_dir_all(&out)?;
@@ -143,7 +149,9 @@ pub fn run(options: ServeOptions) -> Result<()> {
     let url = format!("http://{address}/");
     // One line a script can read: tests and the benchmark wait for it.
     println!("Serving {} on {url}", options.root.display());
-    eprintln!("{}", lang.text("serve.stop"));
+    if !term::quiet() {
+        eprintln!("{}", lang.text("serve.stop"));
+    }
     if options.open {
         if let Err(e) = open::that_detached(&url) {
             eprintln!("{}", lang.format("serve.open-failed", &[("error", &e)]));
@@ -189,7 +197,7 @@ async fn listen(
     }
     for port in DEFAULT_PORT..DEFAULT_PORT + 50 {
         if let Ok(listener) = tokio::net::TcpListener::bind((interface, port)).await {
-            if port != DEFAULT_PORT {
+            if port != DEFAULT_PORT && !term::quiet() {
                 eprintln!(
                     "{}",
                     lang.format(

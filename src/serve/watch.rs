@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mallette_content::diagnostics::render_all;
+
+use crate::term::{self, ProgressLine};
 use mallette_content::{Failure, Lang};
 
 use super::live::{LiveSite, SearchJob, Update};
@@ -130,7 +132,7 @@ pub(super) fn watch_loop(
         let generation = generation_counter.fetch_add(1, Ordering::SeqCst) + 1;
         let in_place = {
             let _guard = search_lock.lock().unwrap_or_else(|e| e.into_inner());
-            rebuild(&options, &mut live, &changed, &hub, false).0
+            rebuild(&options, &mut live, &changed, &hub, false, None).0
         };
         if in_place {
             reindex(live.as_ref(), generation, &jobs);
@@ -161,6 +163,7 @@ fn search_worker(jobs: mpsc::Receiver<SearchJob>, latest: Arc<AtomicU64>, lock: 
         let started = Instant::now();
         let lang = job.lang;
         match job.run(&latest, &lock) {
+            Ok(true) if term::quiet() => {}
             Ok(true) => {
                 let millis = started.elapsed().as_millis();
                 eprintln!(
@@ -188,16 +191,17 @@ fn collect_paths(event: &notify::Result<notify::Event>, changed: &mut Vec<PathBu
     }
 }
 
-/// Apply `changed` to the site: in place when only bodies changed, else a full atomic build.
 /// Apply `changed` to the site: in place when only what `live` can update changed, else a full
 /// atomic build. Returns whether it was applied in place (then search is re-indexed in the
-/// background) and the instance's language.
+/// background) and the instance's language. `line`, the progress line of the first build, is
+/// erased once the build is done.
 pub(super) fn rebuild(
     options: &BuildOptions,
     live: &mut Option<LiveSite>,
     changed: &[PathBuf],
     hub: &Arc<Mutex<Hub>>,
     first: bool,
+    line: Option<ProgressLine>,
 ) -> (bool, Lang) {
     let started = Instant::now();
     let mut in_place = false;
@@ -212,36 +216,46 @@ pub(super) fn rebuild(
     let result = match incremental {
         Ok(Update::Pages(pages)) => {
             let shown = if pages.len() > 4 {
-                format!("{}… ({} pages)", pages[..3].join(", "), pages.len())
+                format!(
+                    "{}… ({})",
+                    pages[..3].join(", "),
+                    lang.count("pages", pages.len())
+                )
             } else {
                 pages.join(", ")
             };
             let millis = started.elapsed().as_millis();
-            eprintln!(
-                "{}",
-                lang.format(
-                    "serve.pages-updated",
-                    &[("pages", &shown), ("millis", &millis)]
-                )
-            );
+            if !term::quiet() {
+                eprintln!(
+                    "{}",
+                    lang.plural(
+                        "serve.pages-updated",
+                        pages.len(),
+                        &[("pages", &shown), ("millis", &millis)]
+                    )
+                );
+            }
             in_place = true;
             Ok(())
         }
-        Ok(Update::NeedsFullBuild | Update::Nothing) => match LiveSite::build(options.clone()) {
+        Ok(Update::NeedsFullBuild | Update::Nothing) => match build_then_erase(options, line) {
             Ok((report, site)) => {
                 lang = report.lang;
-                eprint!(
-                    "{}",
-                    render_all(&report.warnings, &report.sources, report.lang)
-                );
+                term::print_diagnostics(&report.warnings, &report.sources, report.lang);
+                term::print_timings(&report);
                 let millis = started.elapsed().as_millis();
-                eprintln!(
-                    "{}",
-                    lang.format(
-                        "serve.rebuilt",
-                        &[("kits", &report.kits), ("millis", &millis)]
-                    )
-                );
+                if !term::quiet() {
+                    eprintln!(
+                        "{}",
+                        lang.format(
+                            "serve.rebuilt",
+                            &[
+                                ("kits", &lang.count("kits", report.kits)),
+                                ("millis", &millis)
+                            ]
+                        )
+                    );
+                }
                 *live = Some(site);
                 Ok(())
             }
@@ -261,16 +275,29 @@ pub(super) fn rebuild(
             lang: failure_lang,
         }) => {
             lang = failure_lang;
-            let text = render_all(&diagnostics, &sources, lang);
-            eprint!("{text}");
+            // The terminal's copy may be coloured; pages get the plain text.
+            term::print_diagnostics(&diagnostics, &sources, lang);
             eprintln!("{}", lang.text("serve.errors-kept"));
+            let text = render_all(&diagnostics, &sources, lang);
             hub.lock().unwrap().broadcast(Event::Error(text));
         }
         Err(Failure::Fatal(error)) => {
-            let text = format!("error: {error:#}\n");
-            eprint!("{text}");
-            hub.lock().unwrap().broadcast(Event::Error(text));
+            let message = format!("{error:#}");
+            eprintln!("{}", term::fatal_line(&message));
+            hub.lock()
+                .unwrap()
+                .broadcast(Event::Error(format!("error: {message}\n")));
         }
     }
     (in_place, lang)
+}
+
+/// A full build; the progress line of the first one is erased before anything else is printed.
+fn build_then_erase(
+    options: &BuildOptions,
+    line: Option<ProgressLine>,
+) -> Result<(crate::pipeline::Report, LiveSite), Failure> {
+    let built = LiveSite::build(options.clone());
+    drop(line);
+    built
 }

@@ -299,7 +299,6 @@ const QUESTION_WORDS: &[&str] = &[
     "etre",
     "suis",
     "sommes",
-    "ai",
     "as",
     "ont",
     "va",

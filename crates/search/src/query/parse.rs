@@ -2,7 +2,7 @@
 //! demi-journée`), stop and question words dropped, each remaining word analysed in every form
 //! the engine and the snippet builder need.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::analysis::{self, Tok};
 use crate::lexicon::Kind;
@@ -44,6 +44,10 @@ pub(crate) struct Parsed {
     pub terms: Vec<QTerm>,
     /// A duration the text asks for, in minutes (`atelier seniors 1h` → 60).
     pub minutes: Option<u32>,
+    /// The words lexicon phrases are looked up in, in order: every word but stop words and
+    /// durations — question words included (`faire défiler` is a phrase of the lexicon) — each
+    /// with the index of its term, if it has one.
+    pub phrase_words: Vec<(String, Option<usize>)>,
 }
 
 /// Splits and analyses the typed text. Durations are taken out; stop words and question words
@@ -65,15 +69,27 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let all_stop = toks.iter().all(|(_, t)| analysis::is_stop_word(&t.text));
     let mut fr = analysis::french_whole();
     let mut en = analysis::english();
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut terms = Vec::new();
+    let mut phrase_words = Vec::new();
     for (i, (_, tok)) in toks.iter().enumerate() {
-        if noise(&tok.text) && !(all_noise && (all_stop || !analysis::is_stop_word(&tok.text))) {
+        // `j'ai`: the verb, not AI (`ai` alone stays a word).
+        let elided_verb = tok.text == "ai" && i > 0 && toks[i - 1].1.text == "j";
+        let kept_noise = all_noise && (all_stop || !analysis::is_stop_word(&tok.text));
+        if !analysis::is_stop_word(&tok.text) && !elided_verb {
+            let index = seen
+                .get(&tok.text)
+                .copied()
+                .or_else(|| (!noise(&tok.text) || kept_noise).then_some(terms.len()));
+            phrase_words.push((tok.text.clone(), index));
+        }
+        if (noise(&tok.text) && !kept_noise) || elided_verb {
             continue;
         }
-        if !seen.insert(tok.text.clone()) {
+        if seen.contains_key(&tok.text) {
             continue;
         }
+        seen.insert(tok.text.clone(), terms.len());
         let len = tok.text.chars().count();
         let fuzzy = match len {
             0..=3 => 0,
@@ -100,7 +116,11 @@ pub(crate) fn parse(text: &str) -> Parsed {
             folded: tok.text.clone(),
         });
     }
-    Parsed { terms, minutes }
+    Parsed {
+        terms,
+        minutes,
+        phrase_words,
+    }
 }
 
 /// Number words a duration may use.
@@ -246,6 +266,9 @@ mod tests {
             vec!["proteger", "donnees"]
         );
         assert_eq!(words("how do I delete cookies"), vec!["delete", "cookies"]);
+        // `j'ai` is the verb; `AI` stays.
+        assert_eq!(words("j'ai un souci"), vec!["souci"]);
+        assert_eq!(words("AI chatbots"), vec!["ai", "chatbots"]);
         // Only question words: kept (but not the stop words among them).
         assert_eq!(words("comment faire"), vec!["comment", "faire"]);
     }
@@ -273,6 +296,25 @@ mod tests {
             let got: Vec<String> = p.terms.into_iter().map(|t| t.folded).collect();
             assert_eq!(got, rest, "{q}");
         }
+    }
+
+    #[test]
+    fn phrases_are_looked_up_with_their_question_words() {
+        let p = parse("comment faire défiler la page");
+        let words: Vec<(&str, Option<usize>)> = p
+            .phrase_words
+            .iter()
+            .map(|(w, i)| (w.as_str(), *i))
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                ("comment", None),
+                ("faire", None),
+                ("defiler", Some(0)),
+                ("page", Some(1))
+            ]
+        );
     }
 
     #[test]
