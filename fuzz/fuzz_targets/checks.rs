@@ -85,7 +85,13 @@ pub fn markdown(data: &[u8]) {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
     };
-    let rendered = mallette_content::markdown::render(body, 5, "content/kits/a/index.md", links());
+    let rendered = mallette_content::markdown::render(
+        body,
+        5,
+        "content/kits/a/index.md",
+        mallette_content::Lang::Fr,
+        links(),
+    );
     check_safe(&rendered.html());
 }
 

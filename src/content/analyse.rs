@@ -134,7 +134,10 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     links.left_out = left_out;
     let rendered: Vec<RenderedBody> = documents
         .par_iter()
-        .map(|d| markdown::render(&d.body, d.body_line, &d.rel_path, &links))
+        .map(|d| {
+            let lang = crate::i18n::Lang::from_code(&d.language);
+            markdown::render(&d.body, d.body_line, &d.rel_path, lang, &links)
+        })
         .collect();
     // The Markdown has been rendered: its HTML and text are what the build uses from here on.
     for doc in &mut documents {

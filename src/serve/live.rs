@@ -179,7 +179,8 @@ impl LiveSite {
                 }
                 meta_changed = true;
             }
-            let body = markdown::render(&doc.body, doc.body_line, &doc.rel_path, &links);
+            let lang = Lang::from_code(&doc.language);
+            let body = markdown::render(&doc.body, doc.body_line, &doc.rel_path, lang, &links);
             // Judged as a build judges it (dead links are warnings there).
             let errors: Vec<Diagnostic> = body_diagnostics(&doc.rel_path, &body, false)
                 .into_iter()

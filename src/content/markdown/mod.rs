@@ -3,7 +3,8 @@
 //! One pass over pulldown-cmark's events does four jobs: give headings stable ids (for the table of
 //! contents and `#anchors`), rewrite relative links and images (another kit's `.md` becomes its
 //! page URL, a file becomes an attachment URL; see [`crate::links`]), collect the plain text for
-//! the search index, and record problems with their line and column. The HTML that
+//! the search index, and record problems with their line and column. GitHub-style callouts
+//! (`> [!TIP]`…) become boxes titled in the document's language (see [`callout_open`]). The HTML that
 //! pulldown-cmark writes (raw HTML included) then goes through ammonia, so that no script, event
 //! handler, `javascript:` URL, iframe, style or resource from another origin reaches the site.
 //!
@@ -14,10 +15,11 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::Problem;
+use crate::i18n::Lang;
 use crate::links::{is_external, LinkKind, LinkResolver, Resolved};
 use crate::slug::slugify;
 
@@ -92,13 +94,44 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
-/// Render the body of the file `rel_path`, whose first line is line `body_line` of the file.
+/// The name of a callout kind: its class (`callout-tip`) and its title's key (`callout.tip`).
+fn callout_name(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    }
+}
+
+/// The start of a callout box: a note landmark named by its title, which is also shown (so that
+/// it is read, printed and copied with the text). The sanitiser keeps exactly these classes and
+/// this role (`sanitize.rs`).
+fn callout_open(kind: BlockQuoteKind, lang: Lang) -> String {
+    let name = callout_name(kind);
+    // The catalog's titles are plain words; escaped all the same.
+    let title = lang
+        .text(&format!("callout.{name}"))
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    format!(
+        "<aside class=\"callout callout-{name}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"callout-title\">{title}</p>\n"
+    )
+}
+
+/// Render the body of the file `rel_path`, whose first line is line `body_line` of the file,
+/// written in `lang` (the titles of its callouts).
 pub fn render(
     body: &str,
     body_line: usize,
     rel_path: &str,
+    lang: Lang,
     resolver: &dyn LinkResolver,
 ) -> RenderedBody {
     let mut out = RenderedBody::default();
@@ -322,6 +355,12 @@ pub fn render(
                 out.text.push(' ');
                 events.push(event);
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                events.push(Event::Html(callout_open(kind, lang).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html("</aside>\n".into()));
+            }
             Event::Start(Tag::Item) => {
                 open_items.push(events.len());
                 events.push(event);
@@ -430,6 +469,7 @@ mod tests {
             "## Déroulé\n\ntexte\n\n## Déroulé\n",
             1,
             "content/kits/x.md",
+            Lang::Fr,
             &NoLinks,
         );
         assert!(r.html().contains("<h2 id=\"deroule\">"), "{}", r.html());
@@ -443,6 +483,7 @@ mod tests {
             "<script>alert(1)</script>\n\n<img src=\"https://evil.example/x.png\" onerror=\"alert(1)\">\n\n[x](javascript:alert(1))\n",
             1,
             "content/kits/x.md",
+            Lang::Fr,
             &NoLinks,
         );
         assert!(!r.html().contains("script"), "{}", r.html());
@@ -460,7 +501,7 @@ mod tests {
             format!("intro\n\n{}fond\n", "<ul><li>".repeat(10_000)),
         ] {
             let start = std::time::Instant::now();
-            let r = render(&body, 10, "content/kits/x.md", &NoLinks);
+            let r = render(&body, 10, "content/kits/x.md", Lang::Fr, &NoLinks);
             assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
             let deep: Vec<_> = r
                 .problems
@@ -480,6 +521,7 @@ mod tests {
             "## Task 1\n\n- [ ] projecteur\n- [x] ordinateurs\n\n```\ncode\n```\n",
             1,
             "content/kits/x.md",
+            Lang::Fr,
             &NoLinks,
         );
         assert!(
@@ -497,6 +539,39 @@ mod tests {
             r.html().contains("<pre tabindex=\"0\"><code>"),
             "{}",
             r.html()
+        );
+    }
+
+    #[test]
+    fn callouts_are_titled_boxes_and_raw_html_cannot_make_them_more() {
+        let body = "> [!TIP]\n> Une **astuce**.\n\n> [!CAUTION]\n> Prudence.\n\n> Citation.\n";
+        let fr = render(body, 1, "content/kits/x.md", Lang::Fr, &NoLinks).html();
+        assert!(
+            fr.contains("<aside class=\"callout callout-tip\" role=\"note\" aria-label=\"Astuce\">\n<p class=\"callout-title\">Astuce</p>\n<p>Une <strong>astuce</strong>.</p>\n</aside>"),
+            "{fr}"
+        );
+        assert!(fr.contains("aria-label=\"Prudence\""), "{fr}");
+        assert!(
+            fr.contains("<blockquote>\n<p>Citation.</p>\n</blockquote>"),
+            "{fr}"
+        );
+        let en = render(body, 1, "content/kits/x.md", Lang::En, &NoLinks).html();
+        assert!(en.contains("<p class=\"callout-title\">Tip</p>"), "{en}");
+        assert!(
+            en.contains("<p class=\"callout-title\">Caution</p>"),
+            "{en}"
+        );
+        let raw = render(
+            "<aside class=\"callout evil\" role=\"alertdialog\" style=\"position:fixed\" onclick=\"x()\" aria-label=\"a\"><p class=\"callout-title big\">t</p></aside>",
+            1,
+            "content/kits/x.md",
+            Lang::Fr,
+            &NoLinks,
+        )
+        .html();
+        assert_eq!(
+            raw,
+            "<aside class=\"callout\" aria-label=\"a\"><p class=\"callout-title\">t</p></aside>"
         );
     }
 
@@ -526,6 +601,7 @@ mod tests {
             "<img src=\"\\\\evil.example/a.png\" alt=\"a\"><img src=\"/&#9;/evil.example/b.png\" alt=\"b\">",
             1,
             "content/kits/x.md",
+            Lang::Fr,
             &NoLinks,
         );
         assert!(!r.html().contains("evil"), "{}", r.html());

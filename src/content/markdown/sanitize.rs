@@ -6,6 +6,16 @@ use std::sync::OnceLock;
 
 use crate::links::is_external;
 
+/// The classes of a callout box (`<aside>`), as `mod.rs` writes them.
+const CALLOUT_CLASSES: [&str; 6] = [
+    "callout",
+    "callout-note",
+    "callout-tip",
+    "callout-important",
+    "callout-warning",
+    "callout-caution",
+];
+
 /// Open elements beyond which [`sanitize`] leaves start tags out before html5ever parses them.
 pub const MAX_HTML_DEPTH: usize = 256;
 
@@ -27,10 +37,19 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("div", ["id"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_allowed_classes("div", ["footnote-definition"])
+            // Callouts (`> [!TIP]`, mod.rs): the box, its kind and its title. Raw HTML may write
+            // the same box, never anything more (no other class, no other role, no style).
+            .add_tag_attributes("aside", ["role", "aria-label"])
+            .add_allowed_classes("aside", CALLOUT_CLASSES)
+            .add_allowed_classes("p", ["callout-title"])
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
             .attribute_filter(|element, attribute, value| {
                 // Only checkboxes survive as inputs (Markdown task lists), always disabled.
                 if element == "input" && attribute == "type" && value != "checkbox" {
+                    return None;
+                }
+                // A box is a note, nothing a screen reader would announce as a control or alert.
+                if element == "aside" && attribute == "role" && value != "note" {
                     return None;
                 }
                 // No resource from another origin: images, audio and video load from the site only.
@@ -329,7 +348,13 @@ mod tests {
     #[test]
     fn ordinary_nesting_passes_untouched() {
         let body = "- a\n  - b\n    - c\n\n> q\n> > r\n\n<div><p>x<p>y</div>\n\n<table><tr><td>1<tr><td>2</table>\n";
-        let r = render(body, 1, "content/kits/x.md", &NoLinks);
+        let r = render(
+            body,
+            1,
+            "content/kits/x.md",
+            crate::i18n::Lang::Fr,
+            &NoLinks,
+        );
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let mut unchanged = String::new();
         let deep = "<ul><li>".repeat(120);
