@@ -1,6 +1,7 @@
 //! `mallette serve` as users expect it and as an attacker finds it: a port one can bookmark, a
 //! taken port said at once, only its own origin answered, no leftovers after Ctrl+C, edits seen
-//! after folders are deleted and made again, `mallette.toml` saved atomically seen every time.
+//! after folders are deleted and made again, `mallette.toml` saved atomically seen every time,
+//! attachments served with their type, by range and by HEAD.
 
 mod common;
 
@@ -165,6 +166,98 @@ fn ctrl_c_leaves_no_temporary_folder() {
         .map(|e| e.unwrap().path())
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// A raw HTTP/1.0 request: (status, header lines in lower case, body).
+fn exchange(address: &str, text: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(text.as_bytes()).unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+#[test]
+fn attachments_are_served_with_their_type_by_range_and_by_head() {
+    let instance = copy_site("valid");
+    let kit = instance.path().join("content/kits/securite/mots-de-passe");
+    std::fs::write(kit.join("fiche.odt"), "odt").unwrap();
+    std::fs::write(kit.join("demo.mp4"), "0123456789abcdef").unwrap();
+    let server = start(instance.path());
+    let a = &server.address;
+    let url = "/kits/securite/mots-de-passe";
+
+    let (status, head, body) = exchange(
+        a,
+        &format!("GET {url}/fiche.odt HTTP/1.0\r\nHost: {a}\r\n\r\n"),
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("\r\ncontent-type: application/vnd.oasis.opendocument.text\r\n"),
+        "{head}"
+    );
+    assert!(head.contains("\r\ncache-control: no-store\r\n"), "{head}");
+    assert_eq!(body, "odt");
+
+    let (status, head, body) = exchange(
+        a,
+        &format!("GET {url}/demo.mp4 HTTP/1.0\r\nHost: {a}\r\n\r\n"),
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("\r\ncontent-type: video/mp4\r\n"), "{head}");
+    assert_eq!(body, "0123456789abcdef");
+
+    // A video is sought by ranges; HEAD says the size without the bytes.
+    let (status, head, body) = exchange(
+        a,
+        &format!("GET {url}/demo.mp4 HTTP/1.0\r\nHost: {a}\r\nRange: bytes=2-5\r\n\r\n"),
+    );
+    assert_eq!(status, 206, "{head}");
+    assert!(
+        head.contains("\r\ncontent-range: bytes 2-5/16\r\n"),
+        "{head}"
+    );
+    assert_eq!(body, "2345");
+    let (status, head, body) = exchange(
+        a,
+        &format!("HEAD {url}/demo.mp4 HTTP/1.0\r\nHost: {a}\r\n\r\n"),
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("\r\ncontent-length: 16\r\n"), "{head}");
+    assert_eq!(body, "");
+
+    // Pages still get the live-reload script; the host check still holds for files.
+    let (status, head, body) = exchange(
+        a,
+        &format!("GET /kits/mots-de-passe/ HTTP/1.0\r\nHost: {a}\r\n\r\n"),
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("\r\ncontent-type: text/html; charset=utf-8\r\n"),
+        "{head}"
+    );
+    assert!(body.contains("/__mallette/live.js"), "{body}");
+    let port = a.rsplit(':').next().unwrap();
+    let (status, _, _) = exchange(
+        a,
+        &format!("GET {url}/demo.mp4 HTTP/1.0\r\nHost: evil.example:{port}\r\n\r\n"),
+    );
+    assert_eq!(status, 403);
+    let (status, head, _) = exchange(
+        a,
+        &format!("GET {url}/nothing.odt HTTP/1.0\r\nHost: {a}\r\n\r\n"),
+    );
+    assert_eq!(status, 404, "{head}");
+    assert!(
+        head.contains("\r\ncontent-type: text/html; charset=utf-8\r\n"),
+        "{head}"
+    );
 }
 
 fn save_atomically(path: &Path, text: &str) {

@@ -1,5 +1,6 @@
-//! The HTTP side of `serve`: the site's files (HTML pages with the live-reload script added), the
-//! event stream, the WebSocket and the live-reload script.
+//! The HTTP side of `serve`: the site's files (HTML pages with the live-reload script added; every
+//! other file through tower-http's `ServeFile`: its type from its name, HEAD, ranges, conditional
+//! requests), the event stream, the WebSocket and the live-reload script.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -7,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
 use axum::extract::Request;
 use axum::middleware::Next;
+use mime_guess::{mime, Mime};
+use tower_http::services::ServeFile;
 
 use super::{Event, Served};
 
@@ -131,29 +134,43 @@ pub(super) async fn live_js() -> Response {
         .into_response()
 }
 
-/// A file of the built site (`404.html` for what does not exist), HTML pages with the live
-/// script added.
-pub(super) async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
-    let (status, path) = match resolve(&served.out, uri.path()) {
-        Some(path) => (StatusCode::OK, path),
-        None => (StatusCode::NOT_FOUND, served.out.join("404.html")),
-    };
-    let bytes = tokio::fs::read(&path).await.unwrap_or_default();
+/// A file of the built site (`404.html` for what does not exist): HTML pages read whole, with the
+/// live script added; any other file served by `ServeFile` (a video can be sought, a large
+/// attachment resumed). Nothing is cached: an edit shows on the next request.
+pub(super) async fn file(State(served): State<Arc<Served>>, request: Request) -> Response {
+    let found = resolve(&served.out, request.uri().path());
+    let path = found.clone().unwrap_or_else(|| served.out.join("404.html"));
     let content_type = content_type(&path);
-    let body = if content_type.starts_with("text/html") {
-        inject_live_script(bytes)
-    } else {
-        bytes
-    };
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
+    if found.is_none() || content_type.essence_str() == mime::TEXT_HTML.essence_str() {
+        let status = if found.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        let bytes = tokio::fs::read(&path).await.unwrap_or_default();
+        return (
+            status,
+            [
+                (header::CONTENT_TYPE, content_type.as_ref()),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            inject_live_script(bytes),
+        )
+            .into_response();
+    }
+    match ServeFile::new_with_mime(&path, &content_type)
+        .try_call(request)
+        .await
+    {
+        Ok(response) => {
+            let mut response = response.map(axum::body::Body::new);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// The file for a URL path, refusing anything that would leave the site folder.
@@ -183,27 +200,14 @@ fn inject_live_script(bytes: Vec<u8>) -> Vec<u8> {
     }
 }
 
-pub fn content_type(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-    {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "txt" | "md" | "csv" => "text/plain; charset=utf-8",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The type of a file of the site, from its name (mime_guess: `.odt`, `.mp4`, `.wasm`…; unknown
+/// names are `application/octet-stream`). Text is said to be UTF-8, as mallette writes it.
+pub fn content_type(path: &Path) -> Mime {
+    let guess = mime_guess::from_path(path).first_or_octet_stream();
+    if guess.type_() == mime::TEXT && guess.get_param(mime::CHARSET).is_none() {
+        format!("{guess}; charset=utf-8").parse().unwrap_or(guess)
+    } else {
+        guess
     }
 }
 
@@ -218,6 +222,26 @@ fn sse_event(event: &Event) -> sse::Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_come_from_file_names_and_text_is_utf8() {
+        for (name, expected) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("static/style.css", "text/css; charset=utf-8"),
+            ("static/search.js", "text/javascript; charset=utf-8"),
+            ("search/meta.json", "application/json"),
+            ("static/mallette_search.wasm", "application/wasm"),
+            (
+                "kits/x/fiche.odt",
+                "application/vnd.oasis.opendocument.text",
+            ),
+            ("kits/x/demo.mp4", "video/mp4"),
+            ("kits/x/fiche.pdf", "application/pdf"),
+            ("kits/x/sans-extension", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(name)).as_ref(), expected, "{name}");
+        }
+    }
 
     #[test]
     fn hosts() {

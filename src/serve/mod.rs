@@ -146,6 +146,12 @@ pub fn run(options: ServeOptions) -> Result<()> {
         std::fs::write(out.join("index.html"), page)?;
     }
 
+    // Ctrl+C and SIGTERM are caught from before the address is printed: a script that stops
+    // `serve` as soon as it has read the address still stops it cleanly.
+    let shutdown = {
+        let _runtime = runtime.enter();
+        shutdown_signal()
+    };
     let url = format!("http://{address}/");
     // One line a script can read: tests and the benchmark wait for it.
     println!("Serving {} on {url}", options.root.display());
@@ -173,7 +179,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
             address.port(),
             http::only_our_origin,
         ));
-    runtime.block_on(serve_connections(listener, app));
+    runtime.block_on(serve_connections(listener, app, shutdown));
     // Dropping `work` removes the served folder.
     drop(work);
     Ok(())
@@ -215,8 +221,11 @@ async fn listen(
 
 /// Accept connections until Ctrl+C or SIGTERM. Each connection must send a request's headers
 /// within [`HEADER_TIMEOUT`] (a half-sent request does not hold a connection forever).
-async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router) {
-    let shutdown = shutdown_signal();
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -237,19 +246,34 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router)
     }
 }
 
-async fn shutdown_signal() {
+/// Ctrl+C or SIGTERM. On Unix the handlers are installed by this call (inside the runtime), not
+/// when the future is first polled, so no signal is missed in between.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        async fn received(signal: &mut Option<Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        let mut interrupt = signal(SignalKind::interrupt()).ok();
+        let mut terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                _ = received(&mut interrupt) => {}
+                _ = received(&mut terminate) => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
