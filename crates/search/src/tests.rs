@@ -581,3 +581,47 @@ fn a_word_of_the_lexicon_finds_the_kit_written_with_another() {
     assert!(direct.hits[0].synonyms.is_empty());
     assert!(direct.hits[0].score > r.hits[0].score);
 }
+
+/// A related term widens a rare word, not a word many kits already hold.
+#[test]
+fn related_terms_widen_rare_words_only() {
+    let lexicon = Lexicon {
+        groups: vec![LexiconGroup {
+            terms: vec!["navigateur".into()],
+            related: vec!["moteur de recherche".into()],
+        }],
+    };
+    let build = |common: usize| {
+        let mut docs = Vec::new();
+        for i in 0..600 {
+            let body = if i < common {
+                "Ouvrir le navigateur et une page."
+            } else if i < common + 5 {
+                "Choisir un moteur de recherche."
+            } else {
+                "Classer des cartes sur la table."
+            };
+            docs.push(doc(
+                &format!("k{i}"),
+                "Atelier",
+                "Un atelier.",
+                body,
+                "fr",
+                &["securite"],
+                &["adultes"],
+                "debutant",
+                60,
+            ));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        write_index_with_lexicon(&docs, &path, &lexicon).unwrap();
+        let searcher = open_index(&path).unwrap();
+        let total = searcher.search(&q("navigateur", &[])).unwrap().total;
+        (dir, total)
+    };
+    // 3 kits say it: the 5 that say the related term come too.
+    assert_eq!(build(3).1, 8);
+    // 100 of 600 say it: only those.
+    assert_eq!(build(100).1, 100);
+}

@@ -119,6 +119,9 @@ fn synonym_tokens(t: &QTerm) -> Vec<(u32, String)> {
 /// …and as related terms: the kits holding a related term of a group the word belongs to, and
 /// the kits holding a word of a group the word is a related term of.
 fn related_tokens(t: &QTerm) -> Vec<(u32, String)> {
+    if !t.related {
+        return Vec::new();
+    }
     t.groups
         .iter()
         .map(|g| match g.1 {
@@ -587,6 +590,7 @@ pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Mat
     let docs = searcher.num_docs();
     let mut can_match = 0;
     for (t, &df) in terms.iter_mut().zip(&freqs) {
+        t.related = df < related_limit(docs);
         let mut df = df;
         if df == 0 {
             for (_, token) in synonym_tokens(t).into_iter().chain(related_tokens(t)) {
@@ -657,6 +661,14 @@ pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Mat
         suggestion: suggestion(&q.text, &terms),
         terms,
     })
+}
+
+/// A word written in at least this many of `docs` documents finds kits as typed and through
+/// its synonyms, not through related terms: those would add the tail of a long list (at 10,000
+/// kits, a common word's related terms tripled its hits, and the bytes and time of the query
+/// with them), while a rare word needs them. Never reached below 500 documents.
+fn related_limit(docs: u64) -> u64 {
+    (docs / 10).max(50)
 }
 
 /// See [`Searcher::explain`].

@@ -34,6 +34,9 @@ pub(crate) struct QTerm {
     /// Lexicon groups the word belongs to (alone or in a phrase of the query), with the
     /// group's first word.
     pub groups: Vec<(u32, Kind, String)>,
+    /// Whether the word also finds kits through the related terms of its groups; set by
+    /// `matches` (a word that already finds many kits does not need them).
+    pub related: bool,
     /// How much matching this word is worth (its inverse document frequency); set by `matches`.
     pub weight: f32,
 }
@@ -111,6 +114,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
             variant_en: Vec::new(),
             parts,
             groups: Vec::new(),
+            related: true,
             weight: 1.0,
             typed: text[tok.from..tok.to].to_string(),
             folded: tok.text.clone(),
