@@ -82,6 +82,9 @@ try {
     page.waitForRequest((r) => !r.url().startsWith(base), { timeout: 20000 }),
     page.click('#contribute-form button[type=submit]'),
   ]).catch(() => {});
+  // The click may end (or throw, its page being replaced) before the route handler has noted
+  // the forge's request: wait for the note itself.
+  for (let i = 0; i < 200 && forgeRequests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   const navigated = forgeRequests[forgeRequests.length - 1] || '';
   check(navigated.length > 0, `a filled form opens the forge (${navigated.slice(0, 80)}…)`);
   writeFileSync(`${out}/filled.json`, JSON.stringify({ url: navigated }));
