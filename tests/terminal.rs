@@ -124,6 +124,10 @@ fn quiet_prints_nothing_on_success_and_only_errors_on_failure() {
 
     let checked = run(mallette().args(["check", "--quiet", "--root"]).arg(&valid));
     assert_eq!((checked.code(), checked.stderr.as_str()), (0, ""));
+    // init -q: the files it wrote on stdout, nothing on stderr.
+    let initialised = run(mallette().args(["init", "-q"]).arg(out.path().join("wiki")));
+    assert_eq!((initialised.code(), initialised.stderr.as_str()), (0, ""));
+    assert!(initialised.stdout.contains("mallette.toml"));
 
     // On failure: the errors and the line that counts them, nothing else.
     let root = site("invalid/many-errors");

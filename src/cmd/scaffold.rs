@@ -67,10 +67,12 @@ pub fn run_init(args: InitArgs) -> Result<ExitCode, Failure> {
     for file in &files {
         println!("{}", file.display());
     }
-    eprintln!(
-        "Instance créée dans {} : `cd {}` puis `mallette serve --open` pour la prévisualiser.",
-        args.dir.display(),
-        args.dir.display()
-    );
+    if !crate::term::quiet() {
+        eprintln!(
+            "Instance créée dans {} : `cd {}` puis `mallette serve --open` pour la prévisualiser.",
+            args.dir.display(),
+            args.dir.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
