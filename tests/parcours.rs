@@ -214,6 +214,26 @@ fn new_parcours_writes_a_path_that_passes_check() {
 }
 
 #[test]
+fn new_parcours_on_an_english_instance_writes_english_placeholders() {
+    let instance = copy_site("parcours");
+    std::fs::write(
+        instance.path().join("mallette.toml"),
+        "title = \"Paths\"\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    let created = run(mallette()
+        .args(["new", "--parcours", "A winter cycle", "--root"])
+        .arg(instance.path()));
+    assert_eq!(created.code(), 0, "{}", created.stderr);
+    let text = read(instance.path().join("content/parcours/a-winter-cycle.md"));
+    assert!(text.contains("## Between sessions"), "{text}");
+    assert!(text.contains("What to adapt at this step."), "{text}");
+    assert!(!text.contains("séances"), "{text}");
+    let checked = run(mallette().arg("check").arg("--root").arg(instance.path()));
+    assert_eq!(checked.code(), 0, "{}", checked.stderr);
+}
+
+#[test]
 fn an_english_instance_has_english_labels_and_a_booklet_folder() {
     let instance = copy_site("parcours");
     std::fs::write(

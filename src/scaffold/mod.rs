@@ -68,13 +68,40 @@ pub fn new_parcours(root: &Path, title: &str) -> Result<PathBuf> {
     if kits.is_empty() {
         bail!("content/kits/ holds no kit yet: a path is made of kits; create some with `mallette new`");
     }
+    // The placeholder words in the instance's language, like `new`'s kit template.
+    let english = mallette_content::Lang::from_code(&config.language) == mallette_content::Lang::En;
+    let words = if english {
+        PathWords {
+            note: "What to adapt at this step.",
+            summary_hint: "One or two sentences (300 characters at most).",
+            summary: "What the cycle brings, in how many sessions.",
+            audiences: "Audiences:",
+            themes: "Themes (optional):",
+            license: "Licence:",
+            authors: "Your name or your organisation's",
+            kits: "The steps in order: a kit's identifier (its file without .md), or {kit: …, note: \"…\"}.",
+            body: "## Rhythm\n\nHow many sessions, how far apart.\n\n## Between sessions\n\nWhat participants do at home, what the facilitator prepares.\n\n## Assessing\n\nWhat participants can do at the end of the cycle.\n",
+        }
+    } else {
+        PathWords {
+            note: "Ce qu'il faut adapter à cette étape.",
+            summary_hint: "Une ou deux phrases (300 caractères au plus).",
+            summary: "Ce que le cycle apporte, en combien de séances.",
+            audiences: "Publics :",
+            themes: "Thèmes (facultatif) :",
+            license: "Licence :",
+            authors: "Votre nom ou celui de votre structure",
+            kits: "Les étapes dans l'ordre : l'identifiant d'un kit (son fichier sans .md), ou {kit: …, note: \"…\"}.",
+            body: "## Le rythme\n\nCombien de séances, à quel intervalle.\n\n## Entre les séances\n\nCe que les participants font chez eux, ce que l'animateur prépare.\n\n## Évaluer\n\nCe que les participants savent faire à la fin du cycle.\n",
+        }
+    };
     let steps: String = kits
         .iter()
         .take(3)
         .enumerate()
         .map(|(i, kit)| {
             if i == 0 {
-                format!("  - {{kit: {kit}, note: \"Ce qu'il faut adapter à cette étape.\"}}\n")
+                format!("  - {{kit: {kit}, note: \"{}\"}}\n", words.note)
             } else {
                 format!("  - {kit}\n")
             }
@@ -89,7 +116,15 @@ pub fn new_parcours(root: &Path, title: &str) -> Result<PathBuf> {
         .unwrap_or_default();
     let title_yaml = toml::Value::String(title.trim().to_string()).to_string();
     let text = format!(
-        "---\ntitle: {title_yaml}\n# Une ou deux phrases (300 caractères au plus).\nsummary: \"Ce que le cycle apporte, en combien de séances.\"\n# Publics : {audiences}\naudiences: [{audience}]\n# Thèmes (facultatif) : {themes}\nthemes: []\n# Licence : {licenses}\nlicense: {license}\nauthors: [\"Votre nom ou celui de votre structure\"]\n# Les étapes dans l'ordre : l'identifiant d'un kit (son fichier sans .md), ou {{kit: …, note: \"…\"}}.\nkits:\n{steps}---\n\n## Le rythme\n\nCombien de séances, à quel intervalle.\n\n## Entre les séances\n\nCe que les participants font chez eux, ce que l'animateur prépare.\n\n## Évaluer\n\nCe que les participants savent faire à la fin du cycle.\n",
+        "---\ntitle: {title_yaml}\n# {summary_hint}\nsummary: \"{summary}\"\n# {audiences_word} {audiences}\naudiences: [{audience}]\n# {themes_word} {themes}\nthemes: []\n# {license_word} {licenses}\nlicense: {license}\nauthors: [\"{authors}\"]\n# {kits_word}\nkits:\n{steps}---\n\n{body}",
+        summary_hint = words.summary_hint,
+        summary = words.summary,
+        audiences_word = words.audiences,
+        themes_word = words.themes,
+        license_word = words.license,
+        authors = words.authors,
+        kits_word = words.kits,
+        body = words.body,
         audiences = vocabularies.get("audiences").slugs().join(", "),
         themes = vocabularies.get("themes").slugs().join(", "),
         licenses = config.licenses.join(", "),
@@ -97,6 +132,19 @@ pub fn new_parcours(root: &Path, title: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(path.parent().unwrap())?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
+}
+
+/// The placeholder words of `new --parcours`'s file, in one language.
+struct PathWords {
+    note: &'static str,
+    summary_hint: &'static str,
+    summary: &'static str,
+    audiences: &'static str,
+    themes: &'static str,
+    license: &'static str,
+    authors: &'static str,
+    kits: &'static str,
+    body: &'static str,
 }
 
 /// Write a new kit for `title`; returns its path. Refuses to overwrite an existing file.
