@@ -52,6 +52,26 @@ pub struct Lexicon {
     pub groups: Vec<LexiconGroup>,
 }
 
+impl Lexicon {
+    /// Every phrase of every group, with the group's index and whether it is one of the group's
+    /// words or one of its related terms.
+    fn phrases(&self) -> impl Iterator<Item = (u32, &str, Kind)> {
+        self.groups.iter().enumerate().flat_map(|(g, group)| {
+            let g = g as u32;
+            group
+                .terms
+                .iter()
+                .map(move |t| (g, t.as_str(), Kind::Synonym))
+                .chain(
+                    group
+                        .related
+                        .iter()
+                        .map(move |t| (g, t.as_str(), Kind::Related)),
+                )
+        })
+    }
+}
+
 /// How a document or a query word relates to a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -169,38 +189,31 @@ impl DocMatcher {
         let mut keys = Keys::new();
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut by_first: Vec<Vec<Phrase>> = Vec::new();
-        for (g, group) in lexicon.groups.iter().enumerate() {
-            let kinds = group
-                .terms
+        for (g, text, kind) in lexicon.phrases() {
+            let phrase: Box<[u32]> = keys
+                .phrase(text)
+                .into_iter()
+                .map(|k| {
+                    let next = ids.len() as u32;
+                    *ids.entry(k).or_insert(next)
+                })
+                .collect();
+            let Some(&first) = phrase.first() else {
+                continue;
+            };
+            if by_first.len() < ids.len() {
+                by_first.resize_with(ids.len(), Vec::new);
+            }
+            let list = &mut by_first[first as usize];
+            if !list
                 .iter()
-                .map(|t| (t, Kind::Synonym))
-                .chain(group.related.iter().map(|t| (t, Kind::Related)));
-            for (text, kind) in kinds {
-                let phrase: Box<[u32]> = keys
-                    .phrase(text)
-                    .into_iter()
-                    .map(|k| {
-                        let next = ids.len() as u32;
-                        *ids.entry(k).or_insert(next)
-                    })
-                    .collect();
-                let Some(&first) = phrase.first() else {
-                    continue;
-                };
-                if by_first.len() < ids.len() {
-                    by_first.resize_with(ids.len(), Vec::new);
-                }
-                let list = &mut by_first[first as usize];
-                if !list
-                    .iter()
-                    .any(|p| p.keys == phrase && p.group == g as u32 && p.kind == kind)
-                {
-                    list.push(Phrase {
-                        keys: phrase,
-                        group: g as u32,
-                        kind,
-                    });
-                }
+                .any(|p| p.keys == phrase && p.group == g && p.kind == kind)
+            {
+                list.push(Phrase {
+                    keys: phrase,
+                    group: g,
+                    kind,
+                });
             }
         }
         DocMatcher {
@@ -303,21 +316,14 @@ pub(crate) fn file_bytes(lexicon: &Lexicon) -> Vec<u8> {
     let mut keys = Keys::new();
     // key → entries, sorted for determinism.
     let mut table: BTreeMap<String, Vec<(u32, Kind)>> = BTreeMap::new();
-    for (g, group) in lexicon.groups.iter().enumerate() {
-        let kinds = group
-            .terms
-            .iter()
-            .map(|t| (t, Kind::Synonym))
-            .chain(group.related.iter().map(|t| (t, Kind::Related)));
-        for (text, kind) in kinds {
-            let key = keys.phrase(text).join(" ");
-            if key.is_empty() {
-                continue;
-            }
-            let list = table.entry(key).or_default();
-            if !list.contains(&(g as u32, kind)) {
-                list.push((g as u32, kind));
-            }
+    for (g, text, kind) in lexicon.phrases() {
+        let key = keys.phrase(text).join(" ");
+        if key.is_empty() {
+            continue;
+        }
+        let list = table.entry(key).or_default();
+        if !list.contains(&(g, kind)) {
+            list.push((g, kind));
         }
     }
     let canonical = |g: u32| -> String {

@@ -576,16 +576,24 @@ fn suggestion(text: &str, terms: &[QTerm]) -> Option<String> {
 
 /// Text analysis, typo corrections, lexicon, matching and facet counting — everything but reading
 /// the stored fields of the hits.
-pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Matches> {
-    let filters = group_filters(&q.filters)?;
-    let parsed = parse::parse(&q.text);
+/// The query's words as the engine matches them: parsed, looked up in the lexicon, corrected,
+/// weighted; with the duration the text asks for and how many words can match anything.
+struct Words {
+    terms: Vec<QTerm>,
+    minutes: Option<u32>,
+    can_match: usize,
+}
+
+/// See [`Words`]; shared by [`matches`] and [`explain`], so that what `explain` shows is what
+/// `matches` ranks with.
+fn words(s: &Searcher, searcher: &tantivy::Searcher, text: &str) -> Result<Words> {
+    let parsed = parse::parse(text);
     let mut terms = parsed.terms;
-    let searcher = s.reader.searcher();
-    look_up_lexicon(s, &searcher, &mut terms, &parsed.phrase_words)?;
-    let freqs = correct(s, &searcher, &mut terms)?;
+    look_up_lexicon(s, searcher, &mut terms, &parsed.phrase_words)?;
+    let freqs = correct(s, searcher, &mut terms)?;
     if terms.iter().any(|t| !t.variants.is_empty()) {
         // Corrected words may complete a phrase of the lexicon (`mot de pase`).
-        look_up_lexicon(s, &searcher, &mut terms, &parsed.phrase_words)?;
+        look_up_lexicon(s, searcher, &mut terms, &parsed.phrase_words)?;
     }
     let docs = searcher.num_docs();
     let mut can_match = 0;
@@ -602,12 +610,27 @@ pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Mat
         }
         t.weight = idf(df.max(1), docs.max(1));
     }
+    Ok(Words {
+        terms,
+        minutes: parsed.minutes,
+        can_match,
+    })
+}
+
+pub(crate) fn matches(s: &Searcher, q: &Query, count_facets: bool) -> Result<Matches> {
+    let filters = group_filters(&q.filters)?;
+    let searcher = s.reader.searcher();
+    let Words {
+        terms,
+        minutes,
+        can_match,
+    } = words(s, &searcher, &q.text)?;
     let mean_weight = if terms.is_empty() {
         1.0
     } else {
         terms.iter().map(|t| t.weight).sum::<f32>() / terms.len() as f32
     };
-    let duration = parsed.minutes.map(|minutes| DurationWish {
+    let duration = minutes.map(|minutes| DurationWish {
         minutes,
         bonus: if terms.is_empty() {
             1.0
@@ -673,16 +696,9 @@ fn related_limit(docs: u64) -> u64 {
 
 /// See [`Searcher::explain`].
 pub(crate) fn explain(s: &Searcher, text: &str, slugs: &[String]) -> Result<Vec<String>> {
-    let parsed = parse::parse(text);
-    let mut terms = parsed.terms;
     let searcher = s.reader.searcher();
-    look_up_lexicon(s, &searcher, &mut terms, &parsed.phrase_words)?;
-    let freqs = correct(s, &searcher, &mut terms)?;
-    let docs = searcher.num_docs();
-    let mut out = vec![format!("duration wish: {:?}", parsed.minutes)];
-    for (t, df) in terms.iter_mut().zip(freqs) {
-        t.weight = idf(df.max(1), docs.max(1));
-    }
+    let Words { terms, minutes, .. } = words(s, &searcher, text)?;
+    let mut out = vec![format!("duration wish: {minutes:?}")];
     for slug in slugs {
         let q = TermQuery::new(term(s.fields.slug, slug), IndexRecordOption::Basic);
         let found = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
