@@ -5,40 +5,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use mallette_search::{Query, Results, Searcher};
 
-struct Built {
-    _dir: tempfile::TempDir,
-    site: PathBuf,
-    searcher: Searcher,
-}
-
-fn build(root: &Path) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    let run = common::build(root, &site);
-    assert_eq!(
-        run.code(),
-        0,
-        "build of {} failed:\n{}",
-        root.display(),
-        run.stderr
-    );
-    let searcher = mallette_search::open_index(&site.join("search/index")).unwrap();
-    Built {
-        _dir: dir,
-        site,
-        searcher,
-    }
-}
+use common::{build_search, BuiltSearch};
 
 /// The starter wiki of this repository, built once for all tests.
-fn starter() -> &'static Built {
-    static BUILT: OnceLock<Built> = OnceLock::new();
-    BUILT.get_or_init(|| build(Path::new(env!("CARGO_MANIFEST_DIR"))))
+fn starter() -> &'static BuiltSearch {
+    static BUILT: OnceLock<BuiltSearch> = OnceLock::new();
+    BUILT.get_or_init(|| build_search(Path::new(env!("CARGO_MANIFEST_DIR"))))
 }
 
 fn search(s: &Searcher, text: &str, filters: &[(&str, &str)]) -> Results {
@@ -226,7 +203,7 @@ fn real_french_corpus_finds_keepass_and_caesar() {
         eprintln!("note: {} not found, skipped", root.display());
         return;
     }
-    let built = build(&root);
+    let built = build_search(&root);
     let s = &built.searcher;
     // The corpus has two password kits: the typo must rank them as the corrected words do
     // ("Mots de passe et phrases de passe" first, then KeePass), both in the first two.

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use common::{build_search, BuiltSearch};
 use mallette_search::{Query, Searcher};
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -73,29 +74,6 @@ pub fn cases() -> Vec<Case> {
         .collect()
 }
 
-struct Built {
-    _dir: tempfile::TempDir,
-    searcher: Searcher,
-}
-
-fn build(root: &Path) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    let run = common::build(root, &site);
-    assert_eq!(
-        run.code(),
-        0,
-        "build of {}:\n{}",
-        root.display(),
-        run.stderr
-    );
-    let searcher = mallette_search::open_index(&site.join("search/index")).unwrap();
-    Built {
-        _dir: dir,
-        searcher,
-    }
-}
-
 fn instance_root(name: &str) -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     match name {
@@ -106,10 +84,12 @@ fn instance_root(name: &str) -> PathBuf {
 }
 
 fn searcher(name: &str) -> &'static Searcher {
-    static STARTER: OnceLock<Built> = OnceLock::new();
-    static REAL: OnceLock<Built> = OnceLock::new();
+    static STARTER: OnceLock<BuiltSearch> = OnceLock::new();
+    static REAL: OnceLock<BuiltSearch> = OnceLock::new();
     let cell = if name == "starter" { &STARTER } else { &REAL };
-    &cell.get_or_init(|| build(&instance_root(name))).searcher
+    &cell
+        .get_or_init(|| build_search(&instance_root(name)))
+        .searcher
 }
 
 /// Rank (1-based) of the best kit in the first ten hits.

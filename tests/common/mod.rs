@@ -53,6 +53,34 @@ pub fn build(root: &Path, out: &Path) -> Run {
         .arg(out))
 }
 
+/// A site built into a temporary folder (kept as long as this lives) and its search index opened
+/// as `mallette search` opens it.
+pub struct BuiltSearch {
+    _dir: tempfile::TempDir,
+    pub site: PathBuf,
+    pub searcher: mallette_search::Searcher,
+}
+
+/// Builds `root` (the build must succeed) and opens its search index.
+pub fn build_search(root: &Path) -> BuiltSearch {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let run = build(root, &site);
+    assert_eq!(
+        run.code(),
+        0,
+        "build of {} failed:\n{}",
+        root.display(),
+        run.stderr
+    );
+    let searcher = mallette_search::open_index(&site.join("search/index")).unwrap();
+    BuiltSearch {
+        _dir: dir,
+        site,
+        searcher,
+    }
+}
+
 pub fn read(path: impl AsRef<Path>) -> String {
     let path = path.as_ref();
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
