@@ -116,8 +116,13 @@ pub fn analyse(root: &Path, options: &AnalyseOptions) -> Result<Analysis, Failur
     }
 
     diagnostics.extend(check_unique_urls(&documents));
-    diagnostics.extend(check_parcours_steps(&documents));
-    diagnostics.extend(check_translations(&documents, &texts));
+    let kit_slugs: BTreeSet<&str> = documents
+        .iter()
+        .filter(|d| d.kit().is_some())
+        .map(|d| d.slug.as_str())
+        .collect();
+    diagnostics.extend(check_parcours_steps(&documents, &kit_slugs));
+    diagnostics.extend(check_translations(&documents, &kit_slugs, &texts));
     // A draft left out of the build is not published, not even as the file a link points to.
     let mut left_out = BTreeSet::new();
     if !drafts {
@@ -378,12 +383,7 @@ fn check_stale(
 }
 
 /// Every step of a learning path names a kit of the instance, at most once per path.
-fn check_parcours_steps(documents: &[Document]) -> Vec<Diagnostic> {
-    let kits: BTreeSet<&str> = documents
-        .iter()
-        .filter(|d| d.kit().is_some())
-        .map(|d| d.slug.as_str())
-        .collect();
+fn check_parcours_steps(documents: &[Document], kits: &BTreeSet<&str>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for doc in documents {
         let Some(parcours) = doc.parcours() else {
@@ -437,12 +437,11 @@ fn check_unique_urls(documents: &[Document]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn check_translations(documents: &[Document], texts: &HashMap<String, String>) -> Vec<Diagnostic> {
-    let kit_slugs: BTreeSet<&str> = documents
-        .iter()
-        .filter(|d| d.kit().is_some())
-        .map(|d| d.slug.as_str())
-        .collect();
+fn check_translations(
+    documents: &[Document],
+    kit_slugs: &BTreeSet<&str>,
+    texts: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for doc in documents {
         if let Some(target) = doc.kit().and_then(|k| k.translation_of.as_deref()) {
